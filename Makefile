@@ -1,0 +1,66 @@
+# Ambassador — the commands that matter. `make run` serves the demo; `make test` runs everything.
+# Development defaults (SQLite, eager Celery, console email) need DEBUG on; override on the command line.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_EMPLOYEES ?= 300
+export DEBUG ?= 1
+
+.PHONY: help install setup run test lint format worker beat bench clean
+
+help:
+	@echo "make run     set up a demo on SQLite and serve it on http://127.0.0.1:8000"
+	@echo "make test    create/update .venv and run lint, migration checks and the whole suite"
+	@echo "make setup   everything 'make run' does but serving (honours DATABASE_URL)"
+	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
+	@echo "make beat    the Celery beat scheduler (same)"
+	@echo "make bench   the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.requirements: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.requirements node_modules/.package-lock.json
+
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --employees $(DEMO_EMPLOYEES)
+
+run: setup
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	@! ls */migrations/*_auto_*.py 2>/dev/null || (echo "Name your migrations: makemigrations --name <what_changed>"; exit 1)
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/celery -A ambassador worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A ambassador beat --loglevel INFO
+
+bench: install
+	$(BIN)/python bench/import_employees.py --rows 10000
+	$(BIN)/python bench/seed_demo.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,84 @@
+"""Every URL × every role: the status each persona gets (RTD-style privacy test).
+
+`EXPECTED` must name every URL pattern of the project's own apps; a new URL without
+an expectation fails `test_every_url_has_an_expectation`. Django admin and allauth
+URLs are third-party and covered by their own projects (login pages are tested in
+people/tests).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "employee", "manager", "hr", "author", "outsider"]
+LOGIN = "login"  # anonymous users are sent to the sign-in page
+
+# url name -> (kwargs factory name or None, {role: expected status})
+EXPECTED = {
+    "home": (None, {"anonymous": LOGIN, "*": 200}),
+    "people:profile": (None, {"anonymous": LOGIN, "*": 200}),
+    "people:employee-list": (
+        None,
+        {
+            "anonymous": LOGIN,
+            "employee": 403,
+            "outsider": 403,
+            "author": 403,
+            "manager": 200,
+            "hr": 200,
+        },
+    ),
+    "people:employee-import": (
+        None,
+        {
+            "anonymous": LOGIN,
+            "employee": 403,
+            "outsider": 403,
+            "author": 403,
+            "manager": 403,
+            "hr": 200,
+        },
+    ),
+}
+
+THIRD_PARTY_PREFIXES = ("admin:", "account_", "socialaccount_", "mfa_", "headless", "usersessions_")
+
+
+def _project_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            yield from _project_url_names(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_has_an_expectation():
+    names = {
+        name
+        for name in _project_url_names()
+        if not name.startswith(THIRD_PARTY_PREFIXES) and not name.startswith("djdt")
+    }
+    missing = names - set(EXPECTED)
+    assert not missing, f"Add these URLs to EXPECTED: {sorted(missing)}"
+
+
+@pytest.fixture
+def url_kwargs(personas):
+    return {}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_the_expected_status(name, personas, url_kwargs, client_for):
+    kwargs_key, expectations = EXPECTED[name]
+    url = reverse(name, kwargs=url_kwargs[kwargs_key] if kwargs_key else None)
+    for role in ROLES:
+        expected = expectations.get(role, expectations.get("*"))
+        client = client_for(None if role == "anonymous" else personas[role])
+        response = client.get(url)
+        if expected == LOGIN:
+            assert response.status_code == 302, (name, role)
+            assert response.url.startswith(reverse("account_login")), (name, role)
+        else:
+            assert response.status_code == expected, (name, role, response.status_code)

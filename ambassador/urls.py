@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from people import views as people_views
+
+admin.site.site_header = settings.COMPANY_NAME + " · Ambassador"
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("people.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "people.views.permission_denied"
+handler404 = "people.views.page_not_found"

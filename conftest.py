@@ -1,0 +1,108 @@
+"""Personas shared by every app's tests.
+
+The organisation:
+
+    ACME (root)
+    ├── Sales            managed by `manager`
+    │   └── Sales North  (`employee` works here; `manager` sees them)
+    └── Finance          (`outsider` works here; `manager` does not see them)
+
+`hr` is in the HR admins group, `author` in the content authors group; `anonymous`
+is the client with nobody signed in. Every persona has an Employee profile.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from people.roles import AUTHORS_GROUP, HR_GROUP
+from people.tests.factories import DepartmentFactory, EmployeeFactory, UserFactory
+
+
+@pytest.fixture
+def org(db):
+    root = DepartmentFactory(code="ACME", name="Acme")
+    sales = DepartmentFactory(code="SALES", name="Sales", parent=root)
+    root.refresh_from_db()
+    north = DepartmentFactory(code="SALES-N", name="Sales North", parent=sales)
+    root.refresh_from_db()
+    finance = DepartmentFactory(code="FIN", name="Finance", parent=root)
+    return {"root": root, "sales": sales, "north": north, "finance": finance}
+
+
+def _persona(email, department, **kwargs):
+    user = UserFactory(email=email, first_name=email.split("@")[0].title(), last_name="Persona")
+    return EmployeeFactory(user=user, department=department, **kwargs)
+
+
+@pytest.fixture
+def manager(org):
+    employee = _persona("manager@example.com", org["sales"], job_title="Head of Sales")
+    org["sales"].managers.add(employee.user)
+    return employee
+
+
+@pytest.fixture
+def employee(org, manager):
+    return _persona("employee@example.com", org["north"], line_manager=manager)
+
+
+@pytest.fixture
+def outsider(org):
+    return _persona("outsider@example.com", org["finance"])
+
+
+@pytest.fixture
+def hr(org):
+    employee = _persona("hr@example.com", org["root"], job_title="HR partner")
+    employee.user.groups.add(Group.objects.get(name=HR_GROUP))
+    return employee
+
+
+@pytest.fixture
+def author(org):
+    employee = _persona("author@example.com", org["root"], job_title="Learning designer")
+    employee.user.groups.add(Group.objects.get(name=AUTHORS_GROUP))
+    return employee
+
+
+@pytest.fixture
+def personas(employee, manager, outsider, hr, author):
+    return {
+        "employee": employee,
+        "manager": manager,
+        "outsider": outsider,
+        "hr": hr,
+        "author": author,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(persona)` signs the test client in as that persona (None: anonymous)."""
+
+    def sign_in(persona):
+        client.logout()
+        if persona is not None:
+            client.force_login(persona.user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Run tasks in-process, except in tests that use a real worker (`celery_worker` mark).
+
+    With CELERY_BROKER_URL set (the PostgreSQL/Redis CI run), settings would send every
+    task to the broker; the unit tests still want eager execution.
+    """
+    from ambassador.celery import app
+
+    eager = request.node.get_closest_marker("celery_worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+pytest_plugins = ["ambassador.tests.browser"]

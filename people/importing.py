@@ -1,0 +1,5 @@
+"""HR import of employees and departments (being written)."""
+
+
+def employees_import(**kwargs):
+    raise NotImplementedError

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .access import role_required
+from .forms import DirectoryFilterForm, EmployeeImportForm, ProfileForm
+from .importing import employees_import
+from .selectors import departments_visible_to, employee_directory
+
+DIRECTORY_PAGE_SIZE = 25
+
+
+def home(request):
+    employee = getattr(request.user, "employee", None)
+    return render(request, "people/home.html", {"employee": employee})
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    employee = (
+        type(request.user.employee)
+        .objects.select_related("user", "department", "line_manager__user")
+        .get(pk=request.user.employee.pk)
+        if hasattr(request.user, "employee")
+        else None
+    )
+    form = None
+    if employee is not None:
+        form = ProfileForm(request.POST or None, instance=employee)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile was saved."))
+            return redirect("people:profile")
+    return render(request, "people/profile_detail.html", {"employee": employee, "form": form})
+
+
+@role_required("manager", "hr")
+def directory(request):
+    departments = departments_visible_to(request.user)
+    form = DirectoryFilterForm(request.GET or None, departments=departments)
+    filters = form.cleaned_data if form.is_valid() else {}
+    employees = employee_directory(
+        request.user,
+        query=filters.get("q", ""),
+        department=filters.get("department"),
+        include_leavers=filters.get("leavers", False),
+    )
+    page = Paginator(employees, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    template = "people/_directory_results.html" if request.htmx else "people/employee_list.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "querystring": querystring.urlencode()},
+    )
+
+
+@role_required("hr")
+@require_http_methods(["GET", "POST"])
+def employee_import(request):
+    if not request.user.has_perm("people.import_employees"):
+        raise PermissionDenied
+    report = None
+    form = EmployeeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            report = employees_import(
+                file=upload,
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                deactivate_missing=form.cleaned_data["deactivate_missing"],
+                send_invitations=form.cleaned_data["send_invitations"],
+                acting_user=request.user,
+            )
+        if report.errors:
+            messages.error(request, _("The file has errors: nothing was changed."))
+        elif report.dry_run:
+            messages.info(request, _("Dry run: nothing was changed."))
+        else:
+            messages.success(request, _("The import is complete."))
+    return render(request, "people/employee_import.html", {"form": form, "report": report})
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
