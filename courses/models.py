@@ -1,0 +1,259 @@
+"""Courses and the training record.
+
+Content: `Course` → `Module` (ordered) → `Lesson` (ordered; reading, video or
+acknowledgement). Lesson Markdown is rendered and sanitised into `body_html` when the
+lesson is saved (a derived field, never rendered per request); `body_version`
+fingerprints the text so an acknowledgement records which version was accepted.
+
+Progress has two grains (Kolibri's idea): append-only `LessonCompletion` detail rows,
+and one denormalised `Enrollment` per employee × course × cycle carrying what reports
+read (status, progress, due date, mandatory, timestamps, best score). A partial unique
+constraint keeps one *current* cycle; recertification opens a new cycle and the old
+one stays as history. Both grains are written together by `courses.services`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Employee
+
+from .rendering import content_version, render_markdown, video_embed_url
+
+
+class Course(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=False)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=400, blank=True)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=30)
+    published = models.BooleanField(_("published"), default=False)
+    certificate_valid_months = models.PositiveIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a certificate that never expires."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("courses:course-detail", kwargs={"code": self.code})
+
+
+class Module(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="modules", verbose_name=_("course")
+    )
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=400, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["course", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        READING = "reading", _("Reading")
+        VIDEO = "video", _("Video")
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+
+    module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module")
+    )
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.READING)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    minutes = models.PositiveIntegerField(
+        _("estimated time (minutes)"), default=5, validators=[MaxValueValidator(600)]
+    )
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    body_version = models.CharField(editable=False, max_length=16, blank=True)
+    video_url = models.URLField(
+        _("video URL"),
+        blank=True,
+        help_text=_("A YouTube or Vimeo page (other hosts are refused), or upload a file."),
+    )
+    video_file = models.FileField(
+        _("video file"),
+        upload_to="lessons/videos/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm"])],
+    )
+    captions_file = models.FileField(
+        _("captions (WebVTT)"),
+        upload_to="lessons/captions/",
+        blank=True,
+        validators=[FileExtensionValidator(["vtt"])],
+    )
+    acknowledgement = models.CharField(
+        _("acknowledgement statement"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the employee confirms, e.g. “I have read these guidelines and I will follow them.”"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["module__position", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.body_version = content_version(self.body, self.acknowledgement)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "body_version"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.video_url and video_embed_url(self.video_url) is None:
+            raise ValidationError(
+                {"video_url": _("Only YouTube and Vimeo video pages (https) can be embedded.")}
+            )
+        if self.kind == self.Kind.VIDEO and not (self.video_url or self.video_file):
+            raise ValidationError(_("A video lesson needs a video URL or a video file."))
+        if self.kind == self.Kind.ACKNOWLEDGEMENT and not self.acknowledgement:
+            raise ValidationError(
+                {"acknowledgement": _("An acknowledgement lesson needs the statement to confirm.")}
+            )
+
+    @property
+    def video_embed(self):
+        return video_embed_url(self.video_url) if self.video_url else None
+
+
+class Enrollment(models.Model):
+    """The training record of one employee for one course, one cycle."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("employee")
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course")
+    )
+    cycle = models.PositiveIntegerField(_("cycle"), default=1)
+    is_current = models.BooleanField(_("current cycle"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    mandatory = models.BooleanField(_("mandatory"), default=False)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    best_score = models.PositiveSmallIntegerField(_("best quiz score (%)"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "course"],
+                condition=Q(is_current=True),
+                name="courses_enrollment_one_current_cycle",
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "course", "cycle"], name="courses_enrollment_unique_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100), name="courses_enrollment_progress_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(best_score__isnull=True) | Q(best_score__lte=100),
+                name="courses_enrollment_best_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="courses_enrollment_completed_has_date",
+            ),
+        ]
+        indexes = [
+            # Reports: current enrollments of a course by status (completion rates).
+            models.Index(
+                fields=["course", "status"],
+                condition=Q(is_current=True),
+                name="courses_enr_course_status",
+            ),
+            # Reminders and overdue lists: open enrollments by due date.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(is_current=True) & ~Q(status="completed"),
+                name="courses_enr_open_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} · {self.course} (cycle {self.cycle})"
+
+    @property
+    def is_completed(self):
+        return self.status == self.Status.COMPLETED
+
+    def is_overdue(self, today):
+        return bool(self.due_on and not self.is_completed and self.due_on < today)
+
+
+class LessonCompletion(models.Model):
+    """Append-only: this enrollment's employee completed this lesson (once per cycle)."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
+    completed_at = models.DateTimeField(_("completed at"))
+    acknowledged_version = models.CharField(
+        _("acknowledged text version"),
+        max_length=16,
+        blank=True,
+        help_text=_("Fingerprint of the text that was acknowledged (acknowledgement lessons)."),
+    )
+    acknowledged_statement = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson completion")
+        verbose_name_plural = _("lesson completions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"], name="courses_completion_once_per_cycle"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.lesson}"

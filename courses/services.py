@@ -1,0 +1,112 @@
+"""Writes on the training record. Views, tasks, commands and tests all come here."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.models import Employee
+
+from . import completion
+from .models import Course, Enrollment, Lesson, LessonCompletion
+from .signals import enrollment_completed
+
+
+def enrollment_get_or_create(*, employee: Employee, course: Course) -> Enrollment:
+    """The employee's current enrollment in the course, created (self-enrolled) if none."""
+    if not course.published:
+        raise PermissionDenied(_("This course is not published."))
+    enrollment = Enrollment.objects.filter(
+        employee=employee, course=course, is_current=True
+    ).first()
+    if enrollment is not None:
+        return enrollment
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(employee=employee, course=course)
+    except IntegrityError:  # a concurrent request created it first
+        return Enrollment.objects.get(employee=employee, course=course, is_current=True)
+
+
+@transaction.atomic
+def enrollment_refresh(*, enrollment: Enrollment) -> Enrollment:
+    """Recompute progress and status from the completion rule; complete if every
+    requirement is met. Idempotent. Call inside the transaction that changed the detail
+    rows, with the enrollment locked (see `enrollment_lock`)."""
+    units = completion.enrollment_units(enrollment)
+    now = timezone.now()
+    enrollment.progress_percent = completion.progress_percent(units)
+    enrollment.last_activity_at = now
+    if enrollment.started_at is None:
+        enrollment.started_at = now
+    fields = ["progress_percent", "last_activity_at", "started_at", "status", "completed_at"]
+    if enrollment.status != Enrollment.Status.COMPLETED:
+        if completion.is_complete(units):
+            enrollment.status = Enrollment.Status.COMPLETED
+            enrollment.completed_at = now
+            enrollment.progress_percent = 100
+            enrollment_id = enrollment.pk
+            transaction.on_commit(
+                lambda: enrollment_completed.send(sender=Enrollment, enrollment_id=enrollment_id)
+            )
+        else:
+            enrollment.status = Enrollment.Status.IN_PROGRESS
+    enrollment.save(update_fields=fields)
+    return enrollment
+
+
+def enrollment_lock(*, enrollment_id: int) -> Enrollment:
+    """Lock the enrollment row for the rest of the transaction (serialises progress writes)."""
+    return Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment_id)
+
+
+@transaction.atomic
+def lesson_complete(
+    *, employee: Employee, lesson: Lesson, acknowledged: bool = False
+) -> Enrollment:
+    """Mark a lesson complete for the employee and update the enrollment, in one
+    transaction. Completing it again changes nothing."""
+    course = lesson.module.course
+    if lesson.kind == Lesson.Kind.ACKNOWLEDGEMENT and not acknowledged:
+        raise ValidationError(_("Tick the box to confirm that you have read and accept the text."))
+    enrollment = enrollment_get_or_create(employee=employee, course=course)
+    enrollment = enrollment_lock(enrollment_id=enrollment.pk)
+    completed, created = LessonCompletion.objects.get_or_create(
+        enrollment=enrollment,
+        lesson=lesson,
+        defaults={
+            "completed_at": timezone.now(),
+            "acknowledged_version": lesson.body_version
+            if lesson.kind == Lesson.Kind.ACKNOWLEDGEMENT
+            else "",
+            "acknowledged_statement": lesson.acknowledgement
+            if lesson.kind == Lesson.Kind.ACKNOWLEDGEMENT
+            else "",
+        },
+    )
+    if not created:
+        return enrollment
+    return enrollment_refresh(enrollment=enrollment)
+
+
+@transaction.atomic
+def enrollment_new_cycle(
+    *, enrollment: Enrollment, due_on=None, mandatory: bool | None = None
+) -> Enrollment:
+    """Open the next cycle (recertification): the current row becomes history and a new,
+    not-started current row is created. Idempotent per cycle: if a later cycle already
+    exists, it is returned."""
+    locked = enrollment_lock(enrollment_id=enrollment.pk)
+    if not locked.is_current:
+        return Enrollment.objects.get(
+            employee_id=locked.employee_id, course_id=locked.course_id, is_current=True
+        )
+    Enrollment.objects.filter(pk=locked.pk).update(is_current=False)
+    return Enrollment.objects.create(
+        employee_id=locked.employee_id,
+        course_id=locked.course_id,
+        cycle=locked.cycle + 1,
+        is_current=True,
+        mandatory=locked.mandatory if mandatory is None else mandatory,
+        due_on=due_on,
+    )
