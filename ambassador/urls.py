@@ -2,12 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from people import views as people_views
+from courses import views as courses_views
 
 admin.site.site_header = settings.COMPANY_NAME + " · Ambassador"
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    path("", courses_views.my_training, name="home"),
+    path("courses/", include("courses.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
     path("admin/", admin.site.urls),

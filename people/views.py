@@ -15,11 +15,6 @@ from .selectors import departments_visible_to, employee_directory
 DIRECTORY_PAGE_SIZE = 25
 
 
-def home(request):
-    employee = getattr(request.user, "employee", None)
-    return render(request, "people/home.html", {"employee": employee})
-
-
 @require_http_methods(["GET", "POST"])
 def profile(request):
     employee = (

@@ -16,6 +16,11 @@ LOGIN = "login"  # anonymous users are sent to the sign-in page
 EXPECTED = {
     "home": (None, {"anonymous": LOGIN, "*": 200}),
     "people:profile": (None, {"anonymous": LOGIN, "*": 200}),
+    "courses:course-list": (None, {"anonymous": LOGIN, "*": 200}),
+    "courses:course-detail": ("course", {"anonymous": LOGIN, "*": 200}),
+    "courses:lesson-detail": ("lesson", {"anonymous": LOGIN, "*": 200}),
+    # POST-only: a GET is refused for everyone signed in.
+    "courses:lesson-complete": ("lesson", {"anonymous": LOGIN, "*": 405}),
     "people:employee-list": (
         None,
         {
@@ -66,7 +71,14 @@ def test_every_url_has_an_expectation():
 
 @pytest.fixture
 def url_kwargs(personas):
-    return {}
+    from courses.tests.factories import LessonFactory
+
+    lesson = LessonFactory()
+    course = lesson.module.course
+    return {
+        "course": {"code": course.code},
+        "lesson": {"code": course.code, "lesson_id": lesson.pk},
+    }
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

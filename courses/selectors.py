@@ -1,0 +1,153 @@
+"""Reads for the employee's pages, each in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from people.roles import roles_for
+
+from .models import Course, Enrollment, Lesson, LessonCompletion, Module
+from .outline import OutlineItem, module_items
+
+
+def courses_visible_to(user) -> QuerySet[Course]:
+    """Published courses; authors also see unpublished ones (preview)."""
+    if roles_for(user).author:
+        return Course.objects.all()
+    return Course.objects.filter(published=True)
+
+
+def enrollment_current(*, employee, course) -> Enrollment | None:
+    if employee is None:
+        return None
+    return Enrollment.objects.filter(employee=employee, course=course, is_current=True).first()
+
+
+@dataclass
+class MyTraining:
+    assigned: list[Enrollment]
+    in_progress: list[Enrollment]
+    completed: list[Enrollment]
+    available: list[Course]
+    today: object
+
+
+def my_training(*, employee) -> MyTraining:
+    """My training: mandatory/assigned (by due date), then in progress, then completed,
+    then published courses not started yet. Two queries."""
+    today = timezone.localdate()
+    enrollments = list(
+        Enrollment.objects.filter(employee=employee, is_current=True)
+        .select_related("course")
+        .order_by("course__title")
+    )
+    assigned, in_progress, completed = [], [], []
+    for enrollment in enrollments:
+        if enrollment.is_completed:
+            completed.append(enrollment)
+        elif enrollment.mandatory or enrollment.due_on:
+            assigned.append(enrollment)
+        else:
+            in_progress.append(enrollment)
+    far = today.replace(year=9999)
+    assigned.sort(key=lambda e: (e.due_on or far, e.course.title))
+    completed.sort(key=lambda e: e.completed_at, reverse=True)
+    enrolled_ids = [e.course_id for e in enrollments]
+    available = list(
+        Course.objects.filter(published=True).exclude(pk__in=enrolled_ids).order_by("title")
+    )
+    return MyTraining(assigned, in_progress, completed, available, today)
+
+
+@dataclass
+class OutlineLesson:
+    lesson: Lesson
+    done: bool
+
+
+@dataclass
+class OutlineModule:
+    module: Module
+    lessons: list[OutlineLesson]
+    items: list[OutlineItem] = field(default_factory=list)
+
+    @property
+    def done(self):
+        return all(entry.done for entry in self.lessons) and all(i.done for i in self.items)
+
+
+@dataclass
+class CourseOutline:
+    course: Course
+    enrollment: Enrollment | None
+    modules: list[OutlineModule]
+
+    @property
+    def lessons(self):
+        return [entry for module in self.modules for entry in module.lessons]
+
+    @property
+    def minutes_left(self):
+        minutes = 0
+        for module in self.modules:
+            minutes += sum(e.lesson.minutes for e in module.lessons if not e.done)
+            minutes += sum(i.minutes for i in module.items if not i.done)
+        return minutes
+
+    @property
+    def next_step(self):
+        """Where "continue" leads: the first lesson or module item not done yet."""
+        for module in self.modules:
+            for entry in module.lessons:
+                if not entry.done:
+                    return entry.lesson
+            for item in module.items:
+                if not item.done:
+                    return item
+        return None
+
+
+def course_outline(*, course: Course, employee) -> CourseOutline:
+    """Modules, lessons, what is done, and other apps' items: a fixed number of queries."""
+    enrollment = enrollment_current(employee=employee, course=course)
+    modules = list(
+        Module.objects.filter(course=course).order_by("position", "pk").prefetch_related("lessons")
+    )
+    done_ids = set()
+    if enrollment is not None:
+        done_ids = set(
+            LessonCompletion.objects.filter(enrollment=enrollment).values_list(
+                "lesson_id", flat=True
+            )
+        )
+    extra = module_items(course, enrollment)
+    outline = [
+        OutlineModule(
+            module=module,
+            lessons=[
+                OutlineLesson(lesson=lesson, done=lesson.pk in done_ids)
+                for lesson in sorted(module.lessons.all(), key=lambda x: (x.position, x.pk))
+            ],
+            items=extra.get(module.pk, []),
+        )
+        for module in modules
+    ]
+    return CourseOutline(course=course, enrollment=enrollment, modules=outline)
+
+
+def lesson_siblings(*, course: Course) -> list[tuple[int, str]]:
+    """(id, title) of every lesson of the course in order, for previous/next."""
+    return list(
+        Lesson.objects.filter(module__course=course)
+        .order_by("module__position", "module_id", "position", "pk")
+        .values_list("pk", "title")
+    )
+
+
+def lesson_completion(*, employee, lesson) -> LessonCompletion | None:
+    if employee is None:
+        return None
+    return LessonCompletion.objects.filter(
+        enrollment__employee=employee, enrollment__is_current=True, lesson=lesson
+    ).first()

@@ -1,0 +1,102 @@
+import pytest
+from django.urls import reverse
+
+from courses.models import Lesson, LessonCompletion
+from courses.tests.factories import LessonFactory, course_with_lessons
+
+
+def lesson_url(lesson, name="courses:lesson-detail"):
+    return reverse(name, kwargs={"code": lesson.module.course.code, "lesson_id": lesson.pk})
+
+
+def first_lesson(course):
+    return (
+        Lesson.objects.filter(module__course=course)
+        .order_by("module__position", "position")
+        .first()
+    )
+
+
+def test_employee_reads_and_completes_a_lesson_with_a_plain_form(client_for, employee):
+    course = course_with_lessons(modules=1, lessons=2)
+    lesson = first_lesson(course)
+    client = client_for(employee)
+    page = client.get(lesson_url(lesson))
+    assert page.status_code == 200
+    assert "Mark as complete" in page.content.decode()
+    response = client.post(lesson_url(lesson, "courses:lesson-complete"))
+    assert response.status_code == 302  # to the next lesson
+    assert LessonCompletion.objects.filter(lesson=lesson, enrollment__employee=employee).exists()
+
+
+def test_htmx_completion_returns_the_partial_with_the_progress_bar(client_for, employee):
+    course = course_with_lessons(modules=1, lessons=2)
+    response = client_for(employee).post(
+        lesson_url(first_lesson(course), "courses:lesson-complete"), HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert 'hx-swap-oob="true"' in content and "50% complete" in content
+
+
+def test_acknowledgement_without_the_box_shows_an_error_and_saves_nothing(client_for, employee):
+    lesson = LessonFactory(kind=Lesson.Kind.ACKNOWLEDGEMENT, acknowledgement="I accept.")
+    response = client_for(employee).post(lesson_url(lesson, "courses:lesson-complete"))
+    assert response.status_code == 200
+    assert "Tick the box" in response.content.decode()
+    assert not LessonCompletion.objects.exists()
+
+
+def test_tampered_lesson_id_from_another_course_is_404(client_for, employee):
+    course = course_with_lessons(modules=1, lessons=1)
+    other = course_with_lessons(modules=1, lessons=1)
+    foreign = first_lesson(other)
+    url = reverse("courses:lesson-detail", kwargs={"code": course.code, "lesson_id": foreign.pk})
+    client = client_for(employee)
+    assert client.get(url).status_code == 404
+    complete = reverse("courses:lesson-complete", kwargs={"code": course.code, "lesson_id": 999999})
+    assert client.post(complete).status_code == 404
+    assert not LessonCompletion.objects.exists()
+
+
+def test_unpublished_course_is_404_for_employees_and_preview_for_authors(
+    client_for, employee, author
+):
+    course = course_with_lessons(modules=1, lessons=1, published=False)
+    lesson = first_lesson(course)
+    assert client_for(employee).get(course.get_absolute_url()).status_code == 404
+    assert client_for(employee).get(lesson_url(lesson)).status_code == 404
+    assert (
+        client_for(employee).post(lesson_url(lesson, "courses:lesson-complete")).status_code == 404
+    )
+    preview = client_for(author).get(lesson_url(lesson))
+    assert preview.status_code == 200
+    assert "Preview" in preview.content.decode()
+    assert "Mark as complete" not in preview.content.decode()
+    assert client_for(author).post(lesson_url(lesson, "courses:lesson-complete")).status_code == 404
+    assert not LessonCompletion.objects.exists()
+
+
+def test_completing_requires_post(client_for, employee):
+    course = course_with_lessons(modules=1, lessons=1)
+    assert (
+        client_for(employee)
+        .get(lesson_url(first_lesson(course), "courses:lesson-complete"))
+        .status_code
+        == 405
+    )
+
+
+@pytest.mark.parametrize("lessons", [2, 20])
+def test_lesson_page_query_count_does_not_grow(
+    client_for, employee, django_assert_num_queries, lessons
+):
+    course = course_with_lessons(modules=2, lessons=lessons // 2)
+    lesson = first_lesson(course)
+    client = client_for(employee)
+    client.post(lesson_url(lesson, "courses:lesson-complete"))
+    # session, user, employee, nav roles (managed departments, permissions ×2),
+    # course, lesson, siblings, enrollment, completion
+    with django_assert_num_queries(11):
+        assert client.get(lesson_url(lesson)).status_code == 200

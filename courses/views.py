@@ -1,0 +1,107 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .models import Lesson
+
+
+def _employee(request):
+    return getattr(request.user, "employee", None)
+
+
+def _course_or_404(request, code):
+    return get_object_or_404(selectors.courses_visible_to(request.user), code=code)
+
+
+def my_training(request):
+    employee = _employee(request)
+    training = selectors.my_training(employee=employee) if employee else None
+    return render(request, "courses/my_training.html", {"training": training})
+
+
+def catalog(request):
+    courses = selectors.courses_visible_to(request.user).order_by("title")
+    employee = _employee(request)
+    enrollments = {}
+    if employee is not None:
+        enrollments = {
+            e.course_id: e
+            for e in employee.enrollments.filter(is_current=True).only(
+                "course_id", "status", "progress_percent", "due_on", "mandatory"
+            )
+        }
+    rows = [(course, enrollments.get(course.pk)) for course in courses]
+    return render(request, "courses/course_list.html", {"rows": rows})
+
+
+def course_detail(request, code):
+    course = _course_or_404(request, code)
+    outline = selectors.course_outline(course=course, employee=_employee(request))
+    return render(
+        request,
+        "courses/course_detail.html",
+        {"course": course, "outline": outline, "preview": not course.published},
+    )
+
+
+def lesson_detail(request, code, lesson_id):
+    course = _course_or_404(request, code)
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("module"), pk=lesson_id, module__course=course
+    )
+    return render(request, "courses/lesson_detail.html", _lesson_context(request, course, lesson))
+
+
+def _lesson_context(request, course, lesson, *, error=None):
+    employee = _employee(request)
+    siblings = selectors.lesson_siblings(course=course)
+    ids = [pk for pk, _title in siblings]
+    index = ids.index(lesson.pk)
+    enrollment = selectors.enrollment_current(employee=employee, course=course)
+    return {
+        "course": course,
+        "lesson": lesson,
+        "enrollment": enrollment,
+        "completion": selectors.lesson_completion(employee=employee, lesson=lesson),
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "position": index + 1,
+        "count": len(siblings),
+        "preview": not course.published,
+        "can_complete": course.published and employee is not None,
+        "error": error,
+    }
+
+
+@require_POST
+def lesson_complete(request, code, lesson_id):
+    course = _course_or_404(request, code)
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("module__course"), pk=lesson_id, module__course=course
+    )
+    employee = _employee(request)
+    if employee is None or not course.published:
+        # Authors previewing an unpublished course, or staff without a profile.
+        raise Http404
+    try:
+        services.lesson_complete(
+            employee=employee, lesson=lesson, acknowledged=request.POST.get("acknowledged") == "on"
+        )
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        context = _lesson_context(request, course, lesson, error=error.messages[0])
+        template = "courses/_lesson_complete.html" if request.htmx else "courses/lesson_detail.html"
+        return render(request, template, context)
+    if request.htmx:
+        context = _lesson_context(request, course, lesson) | {"oob_progress": True}
+        return render(request, "courses/_lesson_complete.html", context)
+    messages.success(request, _("Lesson complete."))
+    context = _lesson_context(request, course, lesson)
+    if context["next"]:
+        return redirect("courses:lesson-detail", code=course.code, lesson_id=context["next"][0])
+    return redirect("courses:course-detail", code=course.code)
