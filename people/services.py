@@ -1,7 +1,7 @@
 """Writes on people that are not the HR import (see `people.importing`)."""
 
+from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
