@@ -106,3 +106,9 @@ def _celery_eager(request):
 
 
 pytest_plugins = ["ambassador.tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashers take ~0.3 s a password; tests need none of that strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,61 @@
+"""The HR import page: upload, dry run, errors, and who may use it."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from people.models import Employee
+
+URL = reverse("people:employee-import")
+HEADER = "employee_number,email,first_name,last_name,department_code,department_name,parent_department_code,line_manager_number\n"
+
+
+def upload(content, name="hr.csv"):
+    return SimpleUploadedFile(name, content.encode("utf-8"), content_type="text/csv")
+
+
+def test_dry_run_shows_counts_and_changes_nothing(client_for, hr):
+    csv = HEADER + "N1,new.one@example.com,New,One,OPS,Operations,ACME,\n"
+    before = Employee.objects.count()
+    response = client_for(hr).post(URL, {"file": upload(csv), "dry_run": "on"})
+    content = response.content.decode()
+    assert "Dry run: what would change" in content
+    assert Employee.objects.count() == before
+
+
+def test_real_import_creates_people_and_reports(
+    client_for, hr, mailoutbox, django_capture_on_commit_callbacks
+):
+    csv = (
+        HEADER
+        + "N1,new.one@example.com,New,One,OPS,Operations,ACME,\nN2,new.two@example.com,New,Two,OPS,,,N1\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(hr).post(URL, {"file": upload(csv), "send_invitations": "on"})
+    assert "Import complete" in response.content.decode()
+    two = Employee.objects.select_related("line_manager").get(employee_number="N2")
+    assert two.line_manager.employee_number == "N1"
+    assert sorted(m.to[0] for m in mailoutbox) == ["new.one@example.com", "new.two@example.com"]
+
+
+def test_file_with_errors_lists_each_line_and_changes_nothing(client_for, hr):
+    csv = (
+        HEADER
+        + "N1,not-an-email,New,One,OPS,Operations,ACME,\nN2,ok@example.com,Ok,Two,OPS,,,NOBODY\n"
+    )
+    before = Employee.objects.count()
+    content = client_for(hr).post(URL, {"file": upload(csv)}).content.decode()
+    assert "Errors: nothing was changed" in content
+    assert "<td>2</td>" in content and "<td>3</td>" in content
+    assert Employee.objects.count() == before
+
+
+def test_wrong_file_type_is_refused_by_the_form(client_for, hr):
+    response = client_for(hr).post(URL, {"file": upload("x", name="hr.pdf")})
+    assert "Upload a .csv or .xlsx file." in response.content.decode()
+
+
+def test_manager_cannot_import(client_for, manager):
+    csv = HEADER + "N1,new.one@example.com,New,One,OPS,Operations,ACME,\n"
+    response = client_for(manager).post(URL, {"file": upload(csv)})
+    assert response.status_code == 403
+    assert not Employee.objects.filter(employee_number="N1").exists()
