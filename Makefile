@@ -5,6 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_EMPLOYEES ?= 300
+PYTEST_ARGS ?= -n 2
 export DEBUG ?= 1
 
 .PHONY: help install setup run test lint format worker beat bench clean
@@ -33,6 +34,7 @@ install: $(VENV)/.requirements node_modules/.package-lock.json
 
 setup: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_curriculum
 	$(BIN)/python manage.py seed_demo --employees $(DEMO_EMPLOYEES)
 
 run: setup
@@ -60,7 +62,7 @@ beat: install
 
 bench: install
 	$(BIN)/python bench/import_employees.py --rows 10000
-	$(BIN)/python bench/seed_demo.py
+	$(BIN)/python bench/seed_demo.py 1000 10000 50000
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

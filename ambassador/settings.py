@@ -9,6 +9,7 @@ must be given, and `manage.py check --deploy` is clean.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "treebeard",
     "people",
     "courses",
+    "quizzes",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +215,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs; each also has a management command that calls the same service.
 CELERY_BEAT_SCHEDULE = {
     # Filled in as the periodic jobs arrive (reminders, digests, certificate expiry).
+    # Missing certificates, expiry warnings (30 days ahead), recertification cycles.
+    "certificates-daily-expiry-warnings-and-renewals": {
+        "task": "certificates.tasks.certificates_daily",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 # --- Front end and branding ---------------------------------------------------------------

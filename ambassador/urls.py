@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from certificates.urls import verify_urlpatterns
 from courses import views as courses_views
 
 admin.site.site_header = settings.COMPANY_NAME + " · Ambassador"
@@ -9,8 +10,11 @@ admin.site.site_header = settings.COMPANY_NAME + " · Ambassador"
 urlpatterns = [
     path("", courses_views.my_training, name="home"),
     path("courses/", include("courses.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("verify/", include(verify_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,26 @@ EXPECTED = {
     "courses:lesson-detail": ("lesson", {"anonymous": LOGIN, "*": 200}),
     # POST-only: a GET is refused for everyone signed in.
     "courses:lesson-complete": ("lesson", {"anonymous": LOGIN, "*": 405}),
+    "quizzes:quiz-detail": ("quiz", {"anonymous": LOGIN, "*": 200}),
+    "quizzes:attempt-start": ("quiz", {"anonymous": LOGIN, "*": 405}),  # POST-only
+    # The attempts belong to `employee`: nobody else may open them, not even a manager.
+    "quizzes:attempt-detail": ("attempt", {"anonymous": LOGIN, "employee": 200, "*": 404}),
+    "quizzes:attempt-review": (
+        "submitted_attempt",
+        {"anonymous": LOGIN, "employee": 200, "*": 404},
+    ),
+    "quizzes:quiz-statistics": ("quiz", {"anonymous": LOGIN, "author": 200, "*": 403}),
+    "certificates:certificate-list": (None, {"anonymous": LOGIN, "*": 200}),
+    # The certificate belongs to `employee`: their manager and HR may download it too.
+    "certificates:certificate-download": (
+        "certificate",
+        {"anonymous": LOGIN, "employee": 200, "manager": 200, "hr": 200, "*": 404},
+    ),
+    "certificates:certificate-revoke": ("certificate", {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    "certificates:certificate-search": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    # Public: verification needs no sign-in.
+    "certificate-verify-lookup": (None, {"*": 200}),
+    "certificate-verify": ("certificate", {"*": 200}),
     "people:employee-list": (
         None,
         {
@@ -70,14 +90,27 @@ def test_every_url_has_an_expectation():
 
 
 @pytest.fixture
-def url_kwargs(personas):
+def url_kwargs(personas, settings, tmp_path):
+    from certificates.tests.factories import issue_certificate
     from courses.tests.factories import LessonFactory
+    from quizzes.services import attempt_start, attempt_submit
+    from quizzes.tests.factories import answers_for, quiz_with_questions
 
     lesson = LessonFactory()
     course = lesson.module.course
+    settings.MEDIA_ROOT = tmp_path  # certificate PDFs rendered on download
+    certificate = issue_certificate(employee=personas["employee"])
+    quiz = quiz_with_questions(questions=2)
+    submitted = attempt_start(employee=personas["employee"], quiz=quiz)
+    attempt_submit(attempt=submitted, employee=personas["employee"], answers=answers_for(submitted))
+    attempt = attempt_start(employee=personas["employee"], quiz=quiz)
     return {
         "course": {"code": course.code},
         "lesson": {"code": course.code, "lesson_id": lesson.pk},
+        "certificate": {"code": certificate.display_code},
+        "quiz": {"code": quiz.code},
+        "attempt": {"pk": attempt.pk},
+        "submitted_attempt": {"pk": submitted.pk},
     }
 
 

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", employees=40, verbosity=0)
+    call_command("seed_demo", employees=40, allow_without_debug=True, verbosity=0)
     call_command("load_curriculum", verbosity=0)
 
 

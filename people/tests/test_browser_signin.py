@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", employees=80, verbosity=0)
+    call_command("seed_demo", employees=80, allow_without_debug=True, verbosity=0)
 
 
 def test_employee_signs_in_and_sees_home_and_profile(demo, page):

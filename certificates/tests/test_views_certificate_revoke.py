@@ -1,0 +1,113 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from certificates.models import Certificate
+from certificates.services import certificate_revoke
+from certificates.tests.factories import issue_certificate
+
+
+@pytest.fixture
+def certificate(employee):
+    return issue_certificate(employee=employee, title="Social Media 101")
+
+
+def _url(certificate):
+    return reverse("certificates:certificate-revoke", kwargs={"code": certificate.display_code})
+
+
+def test_hr_sees_a_confirmation_form_then_revokes(certificate, hr, client_for):
+    client = client_for(hr)
+    response = client.get(_url(certificate))
+    assert response.status_code == 200
+    assert "Reason for revoking" in response.content.decode()
+    response = client.post(_url(certificate), {"reason": "Completed on someone else's account"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    assert certificate.revoked_by == hr.user
+    assert certificate.revoked_reason == "Completed on someone else's account"
+    page = client.get(response.url).content.decode()
+    assert "The certificate was revoked." in page
+    public = client_for(None).get(certificate.get_verification_path()).content.decode()
+    assert "This certificate has been revoked" in public
+
+
+def test_a_reason_is_required(certificate, hr, client_for):
+    response = client_for(hr).post(_url(certificate), {"reason": "   "})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+def test_revoking_twice_changes_nothing_and_says_so(certificate, hr, client_for):
+    client = client_for(hr)
+    client.post(_url(certificate), {"reason": "First"})
+    first = Certificate.objects.get(pk=certificate.pk)
+    response = client.post(_url(certificate), {"reason": "Second"}, follow=True)
+    assert "already revoked: nothing was changed" in response.content.decode()
+    second = Certificate.objects.get(pk=certificate.pk)
+    assert (second.revoked_at, second.revoked_reason) == (first.revoked_at, "First")
+
+
+@pytest.mark.parametrize("role", ["employee", "manager", "author", "outsider"])
+def test_only_hr_may_revoke(role, personas, certificate, client_for):
+    client = client_for(personas[role])
+    assert client.get(_url(certificate)).status_code == 403
+    assert client.post(_url(certificate), {"reason": "x"}).status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+def test_unknown_code_is_404_for_hr(db, hr, client_for):
+    url = reverse("certificates:certificate-revoke", kwargs={"code": "AAAAA-AAAAA"})
+    assert client_for(hr).get(url).status_code == 404
+
+
+def test_service_revokes_once(certificate, hr, manager):
+    assert certificate_revoke(certificate=certificate, reason="Mistake", by=hr.user) is True
+    assert certificate_revoke(certificate=certificate, reason="Again", by=manager.user) is False
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "Mistake"
+    assert certificate.revoked_by == hr.user
+
+
+def test_service_refuses_an_empty_reason(certificate, hr):
+    with pytest.raises(ValidationError):
+        certificate_revoke(certificate=certificate, reason=" ", by=hr.user)
+
+
+def test_hr_finds_a_certificate_by_code_or_name(certificate, outsider, hr, client_for):
+    other = issue_certificate(employee=outsider, title="Finance basics")
+    url = reverse("certificates:certificate-search")
+    client = client_for(hr)
+    content = client.get(url, {"q": certificate.code.lower()}).content.decode()
+    assert certificate.display_code in content and other.display_code not in content
+    content = client.get(url, {"q": "employee persona"}).content.decode()
+    assert certificate.display_code in content and other.display_code not in content
+    content = client.get(url, {"q": "outsider@example.com"}).content.decode()
+    assert other.display_code in content
+    assert "No certificate matches" in client.get(url, {"q": "nobody"}).content.decode()
+
+
+def test_admin_action_asks_for_a_reason_then_revokes(certificate, admin_client, admin_user):
+    url = reverse("admin:certificates_certificate_changelist")
+    data = {"action": "revoke_certificates", ACTION_CHECKBOX_NAME: [certificate.pk]}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Reason for revoking" in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    response = admin_client.post(url, {**data, "apply": "1", "reason": "Fraud"}, follow=True)
+    assert "1 certificate revoked." in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "Fraud"
+    assert certificate.revoked_by == admin_user
+
+
+def test_admin_search_accepts_a_code_as_printed(certificate, admin_client):
+    url = reverse("admin:certificates_certificate_changelist")
+    response = admin_client.get(url, {"q": certificate.display_code.lower()})
+    assert certificate.holder_name in response.content.decode()

@@ -1,0 +1,173 @@
+"""Load `<course folder>/quizzes/*.toml` (see fixtures/curriculum/FORMAT.md).
+
+Connected to `courses.signals.curriculum_course_loaded`, so it runs inside the course
+loader's transaction. Idempotent: quizzes and questions are upserted by code, a
+question's choices are matched by position; loading twice changes nothing. Nothing
+that attempts reference is ever deleted: a question missing from the file is retired
+(`is_active=False`, no longer drawn), and a surplus choice is deleted only if no
+answer points at it (attempts keep their own snapshot anyway). A bad file raises
+`CurriculumError` naming the file, and the whole load rolls back.
+"""
+
+from pathlib import Path
+
+from courses.curriculum import CurriculumError, LoadSummary, _read, upsert
+from courses.models import Module
+
+from .grading import choice_set_errors
+from .models import AttemptAnswer, Choice, Question, Quiz
+
+QUIZ_KINDS = set(Quiz.Kind.values)
+QUESTION_KINDS = set(Question.Kind.values)
+PLATFORMS = set(Question.Platform.values)
+
+
+def quizzes_load_for_course(sender, *, course, folder: Path, summary: LoadSummary, **kwargs):
+    """Receiver of `curriculum_course_loaded`."""
+    for position, path in enumerate(sorted((Path(folder) / "quizzes").glob("*.toml")), start=1):
+        quiz_load_file(path=path, course=course, position=position, summary=summary)
+
+
+def _fail(path: Path, message: str):
+    raise CurriculumError(f"{path.name}: {message}")
+
+
+def _validate(path: Path, data: dict, course) -> Module:
+    meta = data.get("quiz")
+    if not isinstance(meta, dict):
+        _fail(path, "missing [quiz] table")
+    for key in ("code", "module", "title"):
+        if not meta.get(key):
+            _fail(path, f"[quiz] needs '{key}'")
+    if meta.get("kind", "check") not in QUIZ_KINDS:
+        _fail(path, f"quiz kind must be one of {sorted(QUIZ_KINDS)}")
+    pass_mark = meta.get("pass_mark_percent", 80)
+    if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
+        _fail(path, "pass_mark_percent must be a whole number from 1 to 100")
+    for key in ("max_attempts", "questions_per_attempt", "time_limit_minutes"):
+        value = meta.get(key, 0)
+        if not isinstance(value, int) or value < 0:
+            _fail(path, f"{key} must be a whole number, 0 or more")
+    module = Module.objects.filter(code=meta["module"], course=course).first()
+    if module is None:
+        _fail(path, f"module '{meta['module']}' is not a module of course {course.code}")
+    questions = data.get("questions") or []
+    if not questions:
+        _fail(path, "a quiz needs at least one [[questions]]")
+    if meta.get("questions_per_attempt", 0) > len(questions):
+        _fail(path, f"questions_per_attempt is larger than the pool ({len(questions)})")
+    codes = set()
+    for number, question in enumerate(questions, start=1):
+        where = f"question {number} ({question.get('code', 'no code')})"
+        for key in ("code", "prompt"):
+            if not question.get(key):
+                _fail(path, f"{where} needs '{key}'")
+        if question["code"] in codes:
+            _fail(path, f"{where}: code used twice")
+        codes.add(question["code"])
+        kind = question.get("kind", "single")
+        if kind not in QUESTION_KINDS:
+            _fail(path, f"{where}: kind must be one of {sorted(QUESTION_KINDS)}")
+        post = question.get("post")
+        if post is not None:
+            if not isinstance(post, dict) or not post.get("text"):
+                _fail(path, f"{where}: post needs platform, author and text")
+            if post.get("platform") not in PLATFORMS:
+                _fail(path, f"{where}: post platform must be one of {sorted(PLATFORMS)}")
+        choices = question.get("choices") or []
+        if any(not isinstance(c, dict) or not c.get("text") for c in choices):
+            _fail(path, f"{where}: every choice needs a text")
+        errors = choice_set_errors(kind, [c.get("correct") is True for c in choices])
+        if errors:
+            _fail(path, f"{where}: " + " ".join(str(e) for e in errors))
+        other = (
+            Question.objects.filter(code=question["code"])
+            .exclude(quiz__code=meta["code"])
+            .values_list("quiz__code", flat=True)
+            .first()
+        )
+        if other:
+            _fail(path, f"{where}: code already used by quiz {other}")
+    return module
+
+
+def quiz_load_file(*, path: Path, course, position: int, summary: LoadSummary) -> Quiz:
+    data = _read(path)
+    module = _validate(path, data, course)
+    meta = data["quiz"]
+    quiz = upsert(
+        Quiz,
+        code=meta["code"],
+        values={
+            "module": module,
+            "title": meta["title"],
+            "kind": meta.get("kind", Quiz.Kind.CHECK),
+            "position": position,
+            "intro": meta.get("intro", "").strip(),
+            "pass_mark_percent": meta.get("pass_mark_percent", 80),
+            "max_attempts": meta.get("max_attempts", 0),
+            "questions_per_attempt": meta.get("questions_per_attempt") or None,
+            "shuffle_choices": meta.get("shuffle_choices", True),
+            "time_limit_minutes": meta.get("time_limit_minutes") or None,
+        },
+        summary=summary,
+    )
+    codes = []
+    for question_position, item in enumerate(data["questions"], start=1):
+        post = item.get("post") or {}
+        question = upsert(
+            Question,
+            code=item["code"],
+            values={
+                "quiz": quiz,
+                "position": question_position,
+                "is_active": True,
+                "topic": item.get("topic", ""),
+                "kind": item.get("kind", Question.Kind.SINGLE),
+                "scenario": item.get("scenario", "").strip(),
+                "post_platform": post.get("platform", ""),
+                "post_author": post.get("author", ""),
+                "post_text": post.get("text", "").strip(),
+                "prompt": item["prompt"].strip(),
+                "explanation": item.get("explanation", "").strip(),
+            },
+            summary=summary,
+        )
+        codes.append(question.code)
+        _load_choices(path=path, question=question, items=item["choices"], summary=summary)
+    retired = quiz.questions.filter(is_active=True).exclude(code__in=codes).update(is_active=False)
+    if retired:
+        summary.updated.append(f"{quiz.code}: {retired} question(s) retired")
+    return quiz
+
+
+def _load_choices(*, path: Path, question: Question, items: list[dict], summary: LoadSummary):
+    existing = {c.position: c for c in question.choices.all()}
+    for position, item in enumerate(items, start=1):
+        values = {
+            "text": item["text"].strip(),
+            "is_correct": item.get("correct") is True,
+            "feedback": item.get("feedback", "").strip(),
+        }
+        key = f"{question.code}#{position}"
+        choice = existing.pop(position, None)
+        if choice is None:
+            Choice.objects.create(question=question, position=position, **values)
+            summary.record(key, created=True, changed=True)
+            continue
+        changed = [name for name, value in values.items() if getattr(choice, name) != value]
+        if changed:
+            for name in changed:
+                setattr(choice, name, values[name])
+            choice.save(update_fields=changed)
+        summary.record(key, created=False, changed=bool(changed))
+    surplus = [c.pk for c in existing.values()]
+    if surplus:
+        if AttemptAnswer.objects.filter(wrong_choice_id__in=surplus).exists():
+            _fail(
+                path,
+                f"question {question.code} has fewer choices than before, but attempts "
+                "chose the removed ones: retire the question (give it a new code) instead",
+            )
+        Choice.objects.filter(pk__in=surplus).delete()
+        summary.updated.append(f"{question.code}: {len(surplus)} choice(s) removed")

@@ -1,0 +1,237 @@
+"""Reads: the quiz page, the attempt pages, completion units, outline items and
+per-question statistics — each in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from courses.completion import Units
+from courses.models import Enrollment
+from courses.outline import OutlineItem
+from people.roles import roles_for
+
+from .models import Attempt, AttemptAnswer, Quiz
+
+
+def quiz_get_for(*, user, code: str) -> tuple[Quiz, bool]:
+    """The quiz and whether it is a preview. An unpublished course's quiz is a 404,
+    except for authors, who see it as a preview (and cannot start it)."""
+    quiz = get_object_or_404(Quiz.objects.select_related("module__course"), code=code)
+    if quiz.module.course.published:
+        return quiz, False
+    if roles_for(user).author:
+        return quiz, True
+    raise Http404
+
+
+def current_enrollment(*, employee, course) -> Enrollment | None:
+    if employee is None:
+        return None
+    return Enrollment.objects.filter(employee=employee, course=course, is_current=True).first()
+
+
+@dataclass(frozen=True)
+class QuizProgress:
+    attempts: list[Attempt]  # this enrollment cycle's attempts, newest first
+    open_attempt: Attempt | None
+    used: int
+    left: int | None  # None: unlimited
+    best_score: int | None
+    passed: bool
+
+    @property
+    def can_start(self):
+        return self.open_attempt is not None or self.left is None or self.left > 0
+
+
+def quiz_progress(*, quiz: Quiz, enrollment: Enrollment | None) -> QuizProgress:
+    """One query (none without an enrollment). `served` is deferred: it can be large."""
+    attempts = (
+        list(Attempt.objects.filter(enrollment=enrollment, quiz=quiz).defer("served"))
+        if enrollment is not None
+        else []
+    )
+    submitted = [a for a in attempts if a.is_submitted]
+    open_attempt = next((a for a in attempts if not a.is_submitted), None)
+    limit = quiz.attempt_limit
+    scores = [a.score_percent for a in submitted if a.score_percent is not None]
+    return QuizProgress(
+        attempts=attempts,
+        open_attempt=open_attempt,
+        used=len(attempts) if open_attempt is None else len(attempts) - 1,
+        left=None if limit is None else max(limit - len(attempts), 0),
+        best_score=max(scores) if scores else None,
+        passed=any(a.passed for a in submitted),
+    )
+
+
+def attempt_get_for(*, user, pk: int) -> Attempt:
+    """The user's own attempt at a quiz of a published course, else 404."""
+    employee = getattr(user, "employee", None)
+    if employee is None:
+        raise Http404
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz__module__course", "enrollment"),
+        pk=pk,
+        employee=employee,
+        quiz__module__course__published=True,
+    )
+
+
+# Keys of a served question that may reach the browser before submission.
+_PUBLIC_QUESTION_KEYS = ("id", "code", "kind", "topic", "scenario_html", "post", "prompt")
+
+
+def attempt_public_questions(attempt: Attempt, chosen: dict[int, list[int]] | None = None):
+    """The served questions without any answer key, feedback or explanation: only this
+    reaches the attempt page. `chosen` re-checks the boxes after a refused submit."""
+    chosen = chosen or {}
+    questions = []
+    for served in attempt.served_questions:
+        question = {key: served.get(key) for key in _PUBLIC_QUESTION_KEYS}
+        picked = set(chosen.get(served["id"], []))
+        question["input_type"] = "checkbox" if served["kind"] == "multiple" else "radio"
+        question["choices"] = [
+            {"id": c["id"], "text": c["text"], "checked": c["id"] in picked}
+            for c in served["choices"]
+        ]
+        questions.append(question)
+    return questions
+
+
+def attempt_review(attempt: Attempt) -> list[dict]:
+    """Every served question with what was chosen, what was right, each choice's
+    feedback and the explanation, from the snapshot. One query."""
+    answers = {a.position: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
+    rows = []
+    for position, served in enumerate(attempt.served_questions):
+        answer = answers.get(position)
+        chosen = set(answer.chosen) if answer else set()
+        rows.append(
+            {
+                **served,
+                "is_correct": bool(answer and answer.is_correct),
+                "answered": bool(chosen),
+                "choices": [{**c, "chosen": c["id"] in chosen} for c in served["choices"]],
+            }
+        )
+    return rows
+
+
+def quiz_units_for_enrollment(enrollment: Enrollment) -> Units:
+    """Completion requirement "quizzes": every quiz of the course passed in this cycle.
+    Two queries."""
+    total = Quiz.objects.filter(module__course_id=enrollment.course_id).count()
+    if not total:
+        return Units(done=0, total=0)
+    done = (
+        Attempt.objects.filter(
+            enrollment=enrollment, passed=True, quiz__module__course_id=enrollment.course_id
+        )
+        .values("quiz_id")
+        .distinct()
+        .count()
+    )
+    return Units(done=done, total=total)
+
+
+def quiz_status_text(*, passed: bool, best: int | None, used: int, limit: int | None) -> str:
+    if passed:
+        return _("Passed · best %(score)s%%") % {"score": best}
+    if limit is not None:
+        left = max(limit - used, 0)
+        if left == 0:
+            return _("Not passed · no attempts left")
+        return ngettext("%(n)s attempt left", "%(n)s attempts left", left) % {"n": left}
+    if used:
+        return _("Not passed yet · best %(score)s%%") % {"score": best or 0}
+    return _("Not started")
+
+
+def quiz_outline_items(course, enrollment) -> dict[int, list[OutlineItem]]:
+    """Outline provider: the course's quizzes under their modules. Two queries."""
+    quizzes = list(
+        Quiz.objects.filter(module__course=course)
+        .annotate(pool=Count("questions", filter=Q(questions__is_active=True)))
+        .order_by("module__position", "position", "pk")
+    )
+    stats = {}
+    if enrollment is not None and quizzes:
+        stats = {
+            row["quiz_id"]: row
+            for row in Attempt.objects.filter(enrollment=enrollment)
+            .values("quiz_id")
+            .annotate(
+                used=Count("id"),
+                best=Max("score_percent"),
+                passes=Count("id", filter=Q(passed=True)),
+            )
+        }
+    items: dict[int, list[OutlineItem]] = {}
+    for quiz in quizzes:
+        row = stats.get(quiz.pk, {})
+        passed = bool(row.get("passes"))
+        served = min(quiz.questions_per_attempt or quiz.pool, quiz.pool)
+        items.setdefault(quiz.module_id, []).append(
+            OutlineItem(
+                title=quiz.title,
+                url=reverse("quizzes:quiz-detail", kwargs={"code": quiz.code}),
+                done=passed,
+                kind=str(Quiz.Kind(quiz.kind).label) if quiz.is_exam else _("Quiz"),
+                icon="patch-question",
+                status=quiz_status_text(
+                    passed=passed,
+                    best=row.get("best"),
+                    used=row.get("used", 0),
+                    limit=quiz.attempt_limit,
+                ),
+                minutes=quiz.time_limit_minutes or max(served, 1),
+            )
+        )
+    return items
+
+
+def quiz_statistics(quiz: Quiz) -> list[dict]:
+    """Per question of the quiz (retired ones too): answered, percent correct and the
+    most chosen wrong answer, from submitted attempts. Three queries, whatever the
+    number of attempts."""
+    questions = list(quiz.questions.prefetch_related("choices").order_by("position", "pk"))
+    answers = AttemptAnswer.objects.filter(question__quiz=quiz, attempt__submitted_at__isnull=False)
+    totals = {
+        row["question_id"]: row
+        for row in answers.values("question_id").annotate(
+            answered=Count("id"), correct=Count("id", filter=Q(is_correct=True))
+        )
+    }
+    wrong: dict[int, tuple[int, int]] = {}  # question id -> (choice id, times)
+    for row in (
+        answers.filter(wrong_choice__isnull=False)
+        .values("question_id", "wrong_choice_id")
+        .annotate(times=Count("id"))
+        .order_by("question_id", "-times", "wrong_choice_id")
+    ):
+        wrong.setdefault(row["question_id"], (row["wrong_choice_id"], row["times"]))
+    rows = []
+    for question in questions:
+        total = totals.get(question.pk, {})
+        answered = total.get("answered", 0)
+        choices = {c.pk: c for c in question.choices.all()}
+        wrong_id, wrong_times = wrong.get(question.pk, (None, 0))
+        rows.append(
+            {
+                "question": question,
+                "answered": answered,
+                "correct": total.get("correct", 0),
+                "percent_correct": round(100 * total.get("correct", 0) / answered)
+                if answered
+                else None,
+                "wrong_choice": choices.get(wrong_id),
+                "wrong_times": wrong_times,
+            }
+        )
+    return rows

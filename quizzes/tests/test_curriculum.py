@@ -1,0 +1,98 @@
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from courses.curriculum import CURRICULUM_DIR, CurriculumError, curriculum_load
+from quizzes.models import Choice, Question, Quiz
+from quizzes.services import attempt_start, attempt_submit
+from quizzes.tests.factories import answers_for
+
+SM101 = CURRICULUM_DIR / "social-media-101"
+
+
+def test_real_curriculum_loads_twice_with_no_change_the_second_time(db):
+    first = curriculum_load()
+    quiz_files = sorted((SM101 / "quizzes").glob("*.toml"))
+    assert Quiz.objects.filter(module__course__code="SM101").count() == len(quiz_files)
+    assert Question.objects.count() >= 6 * len(quiz_files)
+    assert any(code.endswith("-CHECK") for code in first.created)
+    counts = (Quiz.objects.count(), Question.objects.count(), Choice.objects.count())
+    second = curriculum_load()
+    assert second.created == [] and second.updated == []
+    assert (Quiz.objects.count(), Question.objects.count(), Choice.objects.count()) == counts
+
+
+def test_loaded_quiz_matches_the_file(db):
+    curriculum_load()
+    quiz = Quiz.objects.get(code="SM101-M1-CHECK")
+    assert quiz.module.code == "SM101-M1"
+    assert (quiz.pass_mark_percent, quiz.questions_per_attempt, quiz.attempt_limit) == (75, 4, None)
+    question = Question.objects.get(code="SM101-M1-Q2")
+    assert question.post_platform == "internal" and question.post_author == "Priya Nair"
+    assert question.scenario_html.startswith("<p>")
+    assert question.choices.filter(is_correct=True).count() == 1
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    root = tmp_path / "curriculum"
+    folder = root / "sm101"
+    shutil.copytree(SM101, folder, ignore=shutil.ignore_patterns("0[2-9]-*"))
+    return root, folder
+
+
+def test_editing_a_file_updates_content_and_keeps_attempts(db, employee, course_copy):
+    root, folder = course_copy
+    curriculum_load(root=root)
+    quiz = Quiz.objects.get(code="SM101-M1-CHECK")
+    attempt = attempt_start(employee=employee, quiz=quiz)
+    attempt_submit(attempt=attempt, employee=employee, answers=answers_for(attempt))
+    path = next((folder / "quizzes").glob("01-*.toml"))
+    text = path.read_text()
+    text = text.replace("Which reply is the most accurate?", "Which reply is right?")
+    # Drop question Q6 from the file: it is retired, not deleted.
+    head, _, tail = text.partition('code = "SM101-M1-Q6"')
+    path.write_text(head.rsplit("[[questions]]", 1)[0])
+    summary = curriculum_load(root=root)
+    assert "SM101-M1-Q2" in summary.updated
+    assert Question.objects.get(code="SM101-M1-Q2").prompt == "Which reply is right?"
+    assert not Question.objects.get(code="SM101-M1-Q6").is_active
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.answers.count() == 4
+
+
+def test_missing_quiz_files_are_tolerated(db, course_copy):
+    root, folder = course_copy
+    shutil.rmtree(folder / "quizzes")
+    curriculum_load(root=root)
+    assert not Quiz.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("correct = true", "correct = false"), "Exactly one choice must be correct"),
+        (('module = "SM101-M1"', 'module = "NOPE"'), "module 'NOPE'"),
+        (('kind = "single"', 'kind = "essay"'), "kind must be one of"),
+        (("pass_mark_percent = 75", "pass_mark_percent = 175"), "pass_mark_percent"),
+        (("[quiz]", "[quizz]"), "missing [quiz]"),
+    ],
+)
+def test_bad_files_raise_a_curriculum_error_naming_the_file(db, course_copy, change, message):
+    root, folder = course_copy
+    path = next((folder / "quizzes").glob("01-*.toml"))
+    path.write_text(path.read_text().replace(*change, 1))
+    with pytest.raises(CurriculumError, match=re.escape(message)) as error:
+        curriculum_load(root=root)
+    assert path.name in str(error.value)
+    assert not Quiz.objects.exists()  # the load rolled back
+
+
+def test_unreadable_toml_names_the_file(db, course_copy):
+    root, folder = course_copy
+    path = next((folder / "quizzes").glob("01-*.toml"))
+    path.write_text("[quiz\n")
+    with pytest.raises(CurriculumError, match=Path(path).name):
+        curriculum_load(root=root)
