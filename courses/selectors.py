@@ -38,7 +38,7 @@ def my_training(*, employee) -> MyTraining:
     then published courses not started yet. Two queries."""
     today = timezone.localdate()
     enrollments = list(
-        Enrollment.objects.filter(employee=employee, is_current=True)
+        Enrollment.objects.filter(employee=employee, is_current=True, course__published=True)
         .select_related("course")
         .order_by("course__title")
     )

@@ -35,7 +35,9 @@ def enrollment_refresh(*, enrollment: Enrollment) -> Enrollment:
     rows, with the enrollment locked (see `enrollment_lock`)."""
     units = completion.enrollment_units(enrollment)
     now = timezone.now()
-    enrollment.progress_percent = completion.progress_percent(units)
+    if enrollment.status != Enrollment.Status.COMPLETED:
+        # A completed cycle stays at 100% even if content is added later.
+        enrollment.progress_percent = completion.progress_percent(units)
     enrollment.last_activity_at = now
     if enrollment.started_at is None:
         enrollment.started_at = now

@@ -13,4 +13,9 @@ urlpatterns = [
         views.lesson_complete,
         name="lesson-complete",
     ),
+    path(
+        "<slug:code>/lessons/<int:lesson_id>/media/<str:kind>/",
+        views.lesson_media,
+        name="lesson-media",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -105,3 +105,18 @@ def lesson_complete(request, code, lesson_id):
     if context["next"]:
         return redirect("courses:lesson-detail", code=course.code, lesson_id=context["next"][0])
     return redirect("courses:course-detail", code=course.code)
+
+
+def lesson_media(request, code, lesson_id, kind):
+    """An uploaded lesson video or captions file, for those who may see the lesson.
+
+    Media files are not served from a public /media/ URL: certificate PDFs live there too.
+    """
+    course = _course_or_404(request, code)
+    lesson = get_object_or_404(Lesson, pk=lesson_id, module__course=course)
+    files = {"video": lesson.video_file, "captions": lesson.captions_file}
+    stored = files.get(kind)
+    if not stored:
+        raise Http404
+    content_type = "text/vtt" if kind == "captions" else None
+    return FileResponse(stored.open("rb"), content_type=content_type)

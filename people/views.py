@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -48,12 +49,15 @@ def directory(request):
     page = Paginator(employees, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    template = "people/_directory_results.html" if request.htmx else "people/employee_list.html"
-    return render(
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "people/_directory_results.html" if partial else "people/employee_list.html"
+    response = render(
         request,
         template,
         {"form": form, "page": page, "querystring": querystring.urlencode()},
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @role_required("hr")

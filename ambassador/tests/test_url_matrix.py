@@ -7,6 +7,7 @@ people/tests).
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = ["anonymous", "employee", "manager", "hr", "author", "outsider"]
@@ -21,6 +22,7 @@ EXPECTED = {
     "courses:lesson-detail": ("lesson", {"anonymous": LOGIN, "*": 200}),
     # POST-only: a GET is refused for everyone signed in.
     "courses:lesson-complete": ("lesson", {"anonymous": LOGIN, "*": 405}),
+    "courses:lesson-media": ("lesson-media", {"anonymous": LOGIN, "*": 200}),
     "quizzes:quiz-detail": ("quiz", {"anonymous": LOGIN, "*": 200}),
     "quizzes:attempt-start": ("quiz", {"anonymous": LOGIN, "*": 405}),  # POST-only
     # The attempts belong to `employee`: nobody else may open them, not even a manager.
@@ -96,9 +98,14 @@ def url_kwargs(personas, settings, tmp_path):
     from quizzes.services import attempt_start, attempt_submit
     from quizzes.tests.factories import answers_for, quiz_with_questions
 
+    settings.MEDIA_ROOT = tmp_path  # uploaded lesson media, certificate PDFs
     lesson = LessonFactory()
     course = lesson.module.course
-    settings.MEDIA_ROOT = tmp_path  # certificate PDFs rendered on download
+    video = LessonFactory(
+        module=lesson.module,
+        kind="video",
+        video_file=SimpleUploadedFile("clip.mp4", b"not really a video", "video/mp4"),
+    )
     certificate = issue_certificate(employee=personas["employee"])
     quiz = quiz_with_questions(questions=2)
     submitted = attempt_start(employee=personas["employee"], quiz=quiz)
@@ -107,6 +114,7 @@ def url_kwargs(personas, settings, tmp_path):
     return {
         "course": {"code": course.code},
         "lesson": {"code": course.code, "lesson_id": lesson.pk},
+        "lesson-media": {"code": course.code, "lesson_id": video.pk, "kind": "video"},
         "certificate": {"code": certificate.display_code},
         "quiz": {"code": quiz.code},
         "attempt": {"pk": attempt.pk},

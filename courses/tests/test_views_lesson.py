@@ -100,3 +100,35 @@ def test_lesson_page_query_count_does_not_grow(
     # course, lesson, siblings, enrollment, completion
     with django_assert_num_queries(11):
         assert client.get(lesson_url(lesson)).status_code == 200
+
+
+def test_uploaded_video_is_served_only_to_those_who_may_see_the_lesson(
+    client_for, employee, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    lesson = LessonFactory(
+        kind=Lesson.Kind.VIDEO,
+        video_file=SimpleUploadedFile("clip.mp4", b"video-bytes", "video/mp4"),
+        captions_file=SimpleUploadedFile("clip.vtt", b"WEBVTT\n", "text/vtt"),
+    )
+    code = lesson.module.course.code
+    client = client_for(employee)
+    page = client.get(lesson_url(lesson)).content.decode()
+    video_url = reverse(
+        "courses:lesson-media", kwargs={"code": code, "lesson_id": lesson.pk, "kind": "video"}
+    )
+    assert video_url in page and "/media/lessons/" not in page
+    assert b"".join(client.get(video_url).streaming_content) == b"video-bytes"
+    captions = reverse(
+        "courses:lesson-media", kwargs={"code": code, "lesson_id": lesson.pk, "kind": "captions"}
+    )
+    assert client.get(captions)["Content-Type"] == "text/vtt"
+    bogus = reverse(
+        "courses:lesson-media", kwargs={"code": code, "lesson_id": lesson.pk, "kind": "pdf"}
+    )
+    assert client.get(bogus).status_code == 404
+    lesson.module.course.published = False
+    lesson.module.course.save()
+    assert client.get(video_url).status_code == 404

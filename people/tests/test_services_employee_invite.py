@@ -34,3 +34,11 @@ def test_inactive_employees_are_not_invited(employee, mailoutbox):
     employee.user.save()
     assert employee_invite(employee_id=employee.pk) is False
     assert mailoutbox == []
+
+
+def test_plain_text_parts_are_not_html_escaped(employee, mailoutbox, settings):
+    settings.COMPANY_NAME = "Smith & O'Brien"
+    employee_invite(employee_id=employee.pk)
+    message = mailoutbox[0]
+    assert "Smith & O'Brien" in message.subject and "Smith & O'Brien" in message.body
+    assert "Smith &amp; O&#x27;Brien" in message.alternatives[0][0]

@@ -50,3 +50,11 @@ def test_directory_query_count_does_not_grow(client_for, django_assert_num_queri
     with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+def test_htmx_history_restore_gets_the_full_page_and_responses_vary_on_htmx(client_for, hr):
+    response = client_for(hr).get(
+        URL, {"q": "x"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
