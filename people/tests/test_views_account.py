@@ -40,7 +40,9 @@ def test_failed_logins_are_rate_limited(client, employee):
     assert all("not correct" in page for page in pages[:5])
     assert "Too many failed login attempts" in pages[5]
     # Even the right password is refused while the account is throttled.
-    response = client.post(url, {"login": "employee@example.com", "password": "correct-horse-battery"})
+    response = client.post(
+        url, {"login": "employee@example.com", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
