@@ -111,7 +111,10 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="ambassador-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    # BENCH_DATABASE_URL: a throwaway PostgreSQL database instead (flushed first: all data deleted).
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ambassador.settings")
     sys.path.insert(0, str(ROOT))
 
@@ -127,6 +130,8 @@ def main() -> None:
 
     try:
         call_command("migrate", verbosity=0)
+        if connection.vendor != "sqlite":
+            call_command("flush", interactive=False, verbosity=0)
         rows = employee_rows(args.rows, args.seed)
         first = workdir / "employees.csv"
         write_csv(first, rows)
@@ -162,7 +167,11 @@ def main() -> None:
 
         print(
             f"HR import benchmark: {args.rows} rows, {len(departments(args.seed))} departments, "
-            f"SQLite {connection.Database.sqlite_version}"
+            + (
+                f"SQLite {connection.Database.sqlite_version}"
+                if connection.vendor == "sqlite"
+                else f"PostgreSQL {connection.pg_version}"
+            )
         )
         run("first import", first)
         run("re-import, no change", first)

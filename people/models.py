@@ -66,6 +66,11 @@ class User(AbstractUser):
             # Emails are compared case-insensitively everywhere (login, import).
             models.UniqueConstraint(Lower("email"), name="people_user_email_ci_unique"),
         ]
+        indexes = [
+            # People directory and reports: employees listed by name, one page at a time
+            # (PostgreSQL walks this index instead of sorting every employee in scope).
+            models.Index(fields=["last_name", "first_name", "id"], name="people_user_by_name"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

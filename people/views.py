@@ -49,12 +49,22 @@ def directory(request):
     page = Paginator(employees, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
+    selected = filters.get("department")
+    department_options = [
+        (code, "\u2003" * (depth - 1) + name, selected is not None and code == selected.code)
+        for code, name, depth in departments.order_by("path").values_list("code", "name", "depth")
+    ]
     partial = request.htmx and not request.htmx.history_restore_request
     template = "people/_directory_results.html" if partial else "people/employee_list.html"
     response = render(
         request,
         template,
-        {"form": form, "page": page, "querystring": querystring.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring.urlencode(),
+            "department_options": [] if partial else department_options,
+        },
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
