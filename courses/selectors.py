@@ -136,12 +136,12 @@ def course_outline(*, course: Course, employee) -> CourseOutline:
     return CourseOutline(course=course, enrollment=enrollment, modules=outline)
 
 
-def lesson_siblings(*, course: Course) -> list[tuple[int, str]]:
-    """(id, title) of every lesson of the course in order, for previous/next."""
+def lesson_siblings(*, course: Course) -> list[tuple[int, str, int]]:
+    """(id, title, module id) of every lesson of the course in order, for previous/next."""
     return list(
         Lesson.objects.filter(module__course=course)
         .order_by("module__position", "module_id", "position", "pk")
-        .values_list("pk", "title")
+        .values_list("pk", "title", "module_id")
     )
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .models import Lesson
+from .outline import module_items
 
 
 def _employee(request):
@@ -59,16 +60,23 @@ def lesson_detail(request, code, lesson_id):
 def _lesson_context(request, course, lesson, *, error=None):
     employee = _employee(request)
     siblings = selectors.lesson_siblings(course=course)
-    ids = [pk for pk, _title in siblings]
+    ids = [pk for pk, _title, _module in siblings]
     index = ids.index(lesson.pk)
     enrollment = selectors.enrollment_current(employee=employee, course=course)
+    next_lesson = siblings[index + 1] if index + 1 < len(siblings) else None
+    # At the end of a module, "Next" leads to the module's own items (its quiz) first.
+    next_item = None
+    if next_lesson is None or next_lesson[2] != lesson.module_id:
+        items = module_items(course, enrollment).get(lesson.module_id, [])
+        next_item = next((item for item in items if not item.done), items[0] if items else None)
     return {
         "course": course,
         "lesson": lesson,
         "enrollment": enrollment,
         "completion": selectors.lesson_completion(employee=employee, lesson=lesson),
         "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "next": next_lesson,
+        "next_item": next_item,
         "position": index + 1,
         "count": len(siblings),
         "preview": not course.published,
@@ -102,6 +110,8 @@ def lesson_complete(request, code, lesson_id):
         return render(request, "courses/_lesson_complete.html", context)
     messages.success(request, _("Lesson complete."))
     context = _lesson_context(request, course, lesson)
+    if context["next_item"]:
+        return redirect(context["next_item"].url)
     if context["next"]:
         return redirect("courses:lesson-detail", code=course.code, lesson_id=context["next"][0])
     return redirect("courses:course-detail", code=course.code)

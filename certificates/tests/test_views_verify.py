@@ -36,8 +36,8 @@ def test_a_valid_certificate_is_shown_to_anyone(certificate, employee, client_fo
     assert "This certificate is valid" in content
     assert "Employee Persona" in content
     assert "Social Media 101" in content
-    assert "March 1, 2025" in content
-    assert "March 1, 2026" in content
+    assert "1 March 2025" in content
+    assert "1 March 2026" in content
     assert 'name="robots" content="noindex' in content
     _assert_minimal(content, employee)
 
@@ -61,7 +61,7 @@ def test_a_revoked_certificate_says_so_with_the_date_and_no_reason(
     assert response.status_code == 200
     content = response.content.decode()
     assert "This certificate has been revoked" in content
-    assert "April 2, 2025" in content
+    assert "2 April 2025" in content
     assert "Secret HR reason" not in content
     _assert_minimal(content, employee)
 
