@@ -30,7 +30,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.requirements node_modules/.package-lock.json
+# A local .env with DEBUG=1, so `manage.py` works in this checkout without a prefix.
+# Variables set in the environment always win over .env (production sets DEBUG=0).
+.env:
+	@printf '%s\n' '# Local development settings (created by make; see .env.example).' 'DEBUG=1' > $@
+	@echo "Created .env with DEBUG=1 for local development."
+
+install: $(VENV)/.requirements node_modules/.package-lock.json .env
 
 setup: install
 	$(BIN)/python manage.py migrate --noinput
