@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "treebeard",
+    "core",
     "people",
     "courses",
     "quizzes",

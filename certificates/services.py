@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ambassador.emails import send_templated_email
+from core.emails import send_templated_email
 from courses.models import Enrollment
 from courses.services import enrollment_new_cycle
 

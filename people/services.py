@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassador.emails import send_templated_email
+from core.emails import send_templated_email
 
 from .models import Employee
 
