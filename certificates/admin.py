@@ -31,7 +31,7 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description=_("Revoke the selected certificates…"), permissions=["change"])
+@admin.action(description=_("Revoke the selected certificates…"), permissions=["revoke"])
 def revoke_certificates(modeladmin, request, queryset):
     """An intermediate page asks for the reason, then each certificate is revoked."""
     if "apply" in request.POST:
@@ -134,6 +134,9 @@ class CertificateAdmin(admin.ModelAdmin):
         if code:
             queryset |= self.model.objects.filter(code=code)
         return queryset, may_have_duplicates
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("certificates.revoke_certificate")
 
     def has_add_permission(self, request):
         return False  # certificates are issued on completion, never by hand

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -63,7 +63,7 @@ def certificate_download(request, code: str):
     )
 
 
-@role_required("hr")
+@permission_required("certificates.revoke_certificate", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def certificate_revoke(request, code: str):
     certificate = get_object_or_404(

@@ -7,6 +7,15 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and training records")
 
     def ready(self):
+        from people.roles import AUTHORS_GROUP, HR_GROUP, model_permissions, register_grants
+
         from . import completion
 
         completion.register_builtin_requirements()
+        register_grants(
+            self.label,
+            {
+                HR_GROUP: {"view_course", "view_enrollment", "view_lessoncompletion"},
+                AUTHORS_GROUP: model_permissions("course", "module", "lesson"),
+            },
+        )

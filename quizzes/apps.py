@@ -10,6 +10,7 @@ class QuizzesConfig(AppConfig):
         from courses.completion import register_requirement
         from courses.outline import register_outline_provider
         from courses.signals import curriculum_course_loaded
+        from people.roles import AUTHORS_GROUP, HR_GROUP, model_permissions, register_grants
 
         from . import curriculum, selectors
 
@@ -17,4 +18,11 @@ class QuizzesConfig(AppConfig):
         register_outline_provider(selectors.quiz_outline_items)
         curriculum_course_loaded.connect(
             curriculum.quizzes_load_for_course, dispatch_uid="quizzes_load_for_course"
+        )
+        register_grants(
+            self.label,
+            {
+                HR_GROUP: {"view_attempt", "view_attemptanswer"},
+                AUTHORS_GROUP: model_permissions("quiz", "question", "choice"),
+            },
         )

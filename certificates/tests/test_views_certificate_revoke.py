@@ -1,11 +1,13 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from certificates.tests.factories import issue_certificate
+from people.tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -111,3 +113,44 @@ def test_admin_search_accepts_a_code_as_printed(certificate, admin_client):
     url = reverse("admin:certificates_certificate_changelist")
     response = admin_client.get(url, {"q": certificate.display_code.lower()})
     assert certificate.holder_name in response.content.decode()
+
+
+def test_the_page_checks_the_revoke_permission_not_the_hr_role(certificate, hr, client_for):
+    group = hr.user.groups.get()
+    group.permissions.remove(Permission.objects.get(codename="revoke_certificate"))
+    client = client_for(hr)
+    assert client.get(reverse("certificates:certificate-search")).status_code == 200  # still HR
+    assert client.get(_url(certificate)).status_code == 403
+    assert client.post(_url(certificate), {"reason": "x"}).status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+def _staff_with(*codenames):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.mark.parametrize(
+    ("codenames", "offered"),
+    [
+        (("view_certificate", "change_certificate"), False),
+        (("view_certificate", "revoke_certificate"), True),
+    ],
+)
+def test_the_admin_action_needs_the_revoke_permission(certificate, client, codenames, offered):
+    client.force_login(_staff_with(*codenames))
+    url = reverse("admin:certificates_certificate_changelist")
+    assert ('value="revoke_certificates"' in client.get(url).content.decode()) is offered
+    data = {"action": "revoke_certificates", ACTION_CHECKBOX_NAME: [certificate.pk]}
+    client.post(url, {**data, "apply": "1", "reason": "Fraud"})
+    certificate.refresh_from_db()
+    assert (certificate.revoked_at is not None) is offered
+
+
+def test_hr_is_offered_the_admin_action(certificate, hr, client_for):
+    hr.user.is_staff = True
+    hr.user.save(update_fields=["is_staff"])
+    url = reverse("admin:certificates_certificate_changelist")
+    assert 'value="revoke_certificates"' in client_for(hr).get(url).content.decode()
