@@ -217,12 +217,26 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs; each also has a management command that calls the same service.
 CELERY_BEAT_SCHEDULE = {
     # Filled in as the periodic jobs arrive (reminders, digests, certificate expiry).
+    # The outbox sweep: tasks still unsent after a broker outage, lost, or due a retry.
+    "core-outbox-relay-pending-every-minute": {
+        "task": "core.outbox.relay_pending",
+        "schedule": 60.0,
+    },
     # Missing certificates, expiry warnings (30 days ahead), recertification cycles.
     "certificates-daily-expiry-warnings-and-renewals": {
         "task": "certificates.tasks.certificates_daily",
         "schedule": crontab(hour=4, minute=30),
     },
 }
+
+# The transactional outbox (core.outbox): a relayed task that has not run after this
+# long is relayed again (its message was lost); failed runs retry with exponential
+# backoff from OUTBOX_RETRY_BASE_SECONDS, OUTBOX_MAX_ATTEMPTS times; done rows are kept
+# OUTBOX_KEEP_DAYS days.
+OUTBOX_REDELIVER_SECONDS = env.int("OUTBOX_REDELIVER_SECONDS", default=15 * 60)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
 
 # --- Front end and branding ---------------------------------------------------------------
 

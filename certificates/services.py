@@ -7,7 +7,6 @@ import datetime
 import logging
 import secrets
 from dataclasses import dataclass, field
-from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.emails import send_templated_email
 from courses.models import Enrollment
 from courses.services import enrollment_new_cycle
@@ -48,7 +48,7 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
 
     Returns None (and issues nothing) if the enrollment is not completed. Safe under
     retries and concurrent calls: the one-to-one on `enrollment` lets one insert win,
-    the loser reads the winner's row. The PDF is rendered by a task queued on commit.
+    the loser reads the winner's row. The PDF is rendered by an outbox task, on commit.
     """
     existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
     if existing is not None:
@@ -80,15 +80,16 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
             if existing is not None:
                 return existing
             continue
-        transaction.on_commit(partial(_queue_render, certificate.pk))
+        _queue_render(certificate.pk)
         return certificate
     raise IntegrityError("Could not allocate a unique certificate code.")
 
 
 def _queue_render(certificate_id: int) -> None:
+    """Recorded in the issuing transaction (the outbox), rendered once it commits."""
     from .tasks import certificate_render_pdf_task
 
-    certificate_render_pdf_task.delay(certificate_id)
+    outbox.enqueue(certificate_render_pdf_task, certificate_id=certificate_id)
 
 
 def pdf_filename(certificate: Certificate) -> str:

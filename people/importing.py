@@ -51,6 +51,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from core import outbox
+
 from .models import Department, Employee, User
 
 logger = logging.getLogger(__name__)
@@ -361,15 +363,18 @@ def employees_import(
     if not dry_run:
         created_ids = importer.apply()
         if send_invitations and created_ids:
-            transaction.on_commit(lambda: _queue_invitations(created_ids))
+            _queue_invitations(created_ids)
     return report
 
 
 def _queue_invitations(employee_ids: list[int]) -> None:
+    """Recorded in the import's transaction (the outbox): sent once it commits, even
+    if the broker is down at that moment."""
     from .tasks import employee_invite_task
 
-    for employee_id in employee_ids:
-        employee_invite_task.delay(employee_id)
+    outbox.enqueue_many(
+        employee_invite_task, [{"employee_id": employee_id} for employee_id in employee_ids]
+    )
 
 
 @dataclass

@@ -59,3 +59,32 @@ def test_manager_cannot_import(client_for, manager):
     response = client_for(manager).post(URL, {"file": upload(csv)})
     assert response.status_code == 403
     assert not Employee.objects.filter(employee_number="N1").exists()
+
+
+def test_a_broker_outage_shows_the_committed_import_as_a_success_and_loses_no_invitation(
+    client_for, hr, mailoutbox, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from ambassador.celery import app
+    from core.outbox import outbox_relay_pending
+
+    csv = HEADER + "N1,new.one@example.com,New,One,OPS,Operations,ACME,\n"
+    # Tasks go to the broker (not eagerly), and every publish fails as with Redis down.
+    broker_down = mock.patch.object(
+        app.amqp, "send_task_message", side_effect=OperationalError("Connection refused")
+    )
+    app.conf.task_always_eager = False  # restored by the autouse `_celery_eager` fixture
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        response = client_for(hr).post(URL, {"file": upload(csv), "send_invitations": "on"})
+    assert response.status_code == 200
+    assert "Import complete" in response.content.decode()
+    assert Employee.objects.filter(employee_number="N1", invited_at__isnull=True).exists()
+    assert mailoutbox == []
+
+    app.conf.task_always_eager = True
+    outbox_relay_pending()  # the broker is back (tasks run eagerly): the periodic sweep
+    outbox_relay_pending()
+    assert [message.to for message in mailoutbox] == [["new.one@example.com"]]

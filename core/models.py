@@ -1,0 +1,46 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class OutboxTask(models.Model):
+    """A Celery task recorded in the transaction that asked for it (transactional outbox).
+
+    `core.outbox.enqueue` inserts the row; on commit it is relayed to the broker, and
+    `core.outbox.outbox_relay_pending` (every minute, and `manage.py outbox_relay`)
+    relays rows that are still unsent or were sent long ago and never ran. The worker
+    runs it once: `done_at` is claimed with a conditional UPDATE in the same transaction
+    as the task's own writes.
+    """
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Not relayed (nor retried after a failure) before this moment.
+    available_at = models.DateTimeField(default=timezone.now)
+    # Last hand-over to the broker; NULL while it is still to be relayed.
+    relayed_at = models.DateTimeField(null=True, blank=True)
+    relay_count = models.PositiveIntegerField(default=0)
+    # Failed runs (the task raised); retried with backoff until OUTBOX_MAX_ATTEMPTS.
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            # The sweep: pending rows in order of availability (done rows are not indexed).
+            models.Index(
+                fields=["available_at"],
+                condition=Q(done_at__isnull=True),
+                name="core_outbox_pending_idx",
+            ),
+            # Pruning done rows older than OUTBOX_KEEP_DAYS.
+            models.Index(
+                fields=["done_at"], condition=Q(done_at__isnull=False), name="core_outbox_done_idx"
+            ),
+        ]
+
+    def __str__(self):
+        state = "done" if self.done_at else "pending"
+        return f"{self.task_name} #{self.pk} ({state})"

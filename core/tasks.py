@@ -1,0 +1,17 @@
+"""Thin Celery tasks of the outbox. Task names are a contract."""
+
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task(name=outbox.RUN_TASK_NAME, ignore_result=True)
+def outbox_run_task(outbox_id: int) -> bool:
+    """Run one recorded task once (sent by the relay); duplicates do nothing."""
+    return outbox.outbox_run(outbox_id=outbox_id)
+
+
+@shared_task(name="core.outbox.relay_pending", ignore_result=True)
+def outbox_relay_pending_task() -> int:
+    """Every minute (beat): relay outbox rows still unsent or lost; prune old ones."""
+    return len(outbox.outbox_relay_pending())
