@@ -4,9 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .importing import MAX_FILE_BYTES
 from .models import Department, Employee
-
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 
 class ProfileForm(forms.ModelForm):
@@ -70,6 +69,9 @@ class EmployeeImportForm(forms.Form):
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.")
+                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
         return upload
