@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from people.models import Employee
+from people.tests.importing.helpers import xlsx_bomb
 
 URL = reverse("people:employee-import")
 HEADER = "employee_number,email,first_name,last_name,department_code,department_name,parent_department_code,line_manager_number\n"
@@ -88,3 +89,25 @@ def test_a_broker_outage_shows_the_committed_import_as_a_success_and_loses_no_in
     outbox_relay_pending()  # the broker is back (tasks run eagerly): the periodic sweep
     outbox_relay_pending()
     assert [message.to for message in mailoutbox] == [["new.one@example.com"]]
+
+
+def test_nul_bytes_are_listed_as_row_errors_and_change_nothing(client_for, hr):
+    csv = HEADER + "N1,new.one@example.com,New,O\x00ne,OPS,Operations,ACME,\n"
+    before = Employee.objects.count()
+
+    response = client_for(hr).post(URL, {"file": upload(csv)})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Errors: nothing was changed" in content
+    assert "<td>2</td>" in content and "last_name contains a NUL character." in content
+    assert Employee.objects.count() == before
+
+
+def test_a_zip_bomb_is_refused_with_a_clear_message(client_for, hr):
+    bomb = SimpleUploadedFile("hr.xlsx", xlsx_bomb(650), content_type="application/zip")
+
+    response = client_for(hr).post(URL, {"file": bomb})
+
+    assert response.status_code == 200
+    assert "The workbook unpacks to more than 100 MB" in response.content.decode()

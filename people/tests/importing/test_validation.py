@@ -200,3 +200,32 @@ def test_manages_departments_with_an_unknown_code_is_an_error(personas):
         RowError(2, "manages_departments names unknown department code(s): ALSO, NOPE.")
     ]
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_row_errors_with_their_lines_and_nothing_is_written(personas):
+    # PostgreSQL text cannot hold NUL: before, this was a DataError (a 500 on the page).
+    before = snapshot()
+
+    report = run(
+        ANN,
+        "2,bob@example.com,Bo\x00b,B,HQ,,,,,,",
+        "3,cat@example.com,Cat,C,H\x00Q,Head\x00 office,,,Rep\x00,,",
+        "4,dan@exam\x00ple.com,Dan,D,HQ,,,,,,",
+    )
+
+    assert [(e.line, e.message) for e in report.errors] == [
+        (3, "first_name contains a NUL character."),
+        (4, "department_code contains a NUL character."),
+        (4, "department_name contains a NUL character."),
+        (4, "job_title contains a NUL character."),
+        (5, "email contains a NUL character."),
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_nul_in_an_ignored_column_is_harmless(personas):
+    report = run(ANN + ",x\x00y", header=HEADER + ",notes")
+
+    assert report.ok and report.employees_created == 1
