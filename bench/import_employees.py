@@ -28,20 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HEADER = [
-    "employee_number",
-    "email",
-    "first_name",
-    "last_name",
-    "department_code",
-    "department_name",
-    "parent_department_code",
-    "line_manager_number",
-    "job_title",
-    "locale",
-    "hired_on",
-    "manages_departments",
-]
+_COLUMNS = "employee_number,email,first_name,last_name,department_code,department_name,parent_department_code,line_manager_number,job_title,locale,hired_on,manages_departments"
+HEADER = _COLUMNS.split(",")
 
 
 def departments(seed: int) -> list[tuple[str, str, str]]:

@@ -8,7 +8,8 @@ queries that grows with the number of insert batches only:
 - `departments_bulk_create`: new departments appended under existing or new parents,
   paths computed in memory from the current tree (one read, one INSERT per batch, one
   UPDATE of the existing parents' child counts).
-- `employees_bulk_create`: new employees inserted managers first, so most line managers
+- `people_bulk_create`: new users (unusable passwords: people choose one through their
+  invitation) and their employees, inserted managers first so that most line managers
   are set by the INSERT itself; the few whose manager is in the same INSERT get one bulk
   UPDATE afterwards.
 - `department_managers_bulk_change`: manager links added and removed.
@@ -21,11 +22,11 @@ caller's transaction.
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from treebeard.numconv import NumConv
 
-from .models import Department, Employee
+from .models import Department, Employee, User
 
 BATCH_SIZE = 500  # rows per bulk INSERT/UPDATE statement (Django lowers it if needed)
 MIN_CHUNK = 100  # new employees: smallest INSERT chunk cut at a line-management level
@@ -89,20 +90,70 @@ def departments_bulk_create(*, departments: Sequence[NewDepartment]) -> dict[str
     return {code: node.pk for code, node in nodes.items()}
 
 
-def employees_bulk_create(
-    *,
-    employees: Sequence[Employee],
-    line_managers: Mapping[str, str | None],
-    known_ids: Mapping[str, int],
-    now: datetime,
-) -> list[Employee]:
-    """Insert new `employees` (unsaved, without `line_manager`) and set their line managers.
+@dataclass(frozen=True)
+class NewPerson:
+    """A new employee, and their new user unless `user_id` names an existing account."""
 
-    `line_managers` maps an employee number to its manager's number: one of `employees`
-    or one of `known_ids` (number -> id of an existing employee). Rows are ordered by
-    their depth in the chain of *new* managers and inserted in chunks; a row's line
-    manager is set by the INSERT when the manager exists before its chunk, by one bulk
-    UPDATE otherwise. Returns `employees`, with their ids.
+    number: str  # employee number
+    email: str
+    first_name: str
+    last_name: str
+    department_id: int
+    line_manager: str | None = None  # employee number: a new person or a known employee
+    job_title: str = ""
+    locale: str = "en"
+    hired_on: date | None = None
+    invited_at: datetime | None = None
+    user_id: int | None = None
+
+
+def people_bulk_create(
+    *, people: Sequence[NewPerson], known_ids: Mapping[str, int], now: datetime
+) -> list[Employee]:
+    """Create `people`: their users, then their employees with their line managers.
+
+    `known_ids` maps the numbers of existing employees who may be line managers to their
+    ids. Returns the new employees (with `pk` and `user_id`), in the order of `people`.
+    """
+    users = []
+    for person in people:
+        if person.user_id is None:
+            user = User(
+                email=person.email,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                is_active=True,
+                date_joined=now,
+            )
+            user.set_unusable_password()
+            users.append(user)
+    User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+    if users and users[-1].pk is None:  # PostgreSQL and SQLite >= 3.35 return them
+        raise RuntimeError("This database does not return ids from bulk inserts.")
+    new_user_ids = iter(user.pk for user in users)
+    employees = [
+        Employee(
+            user_id=person.user_id or next(new_user_ids),
+            employee_number=person.number,
+            department_id=person.department_id,
+            job_title=person.job_title,
+            locale=person.locale,
+            hired_on=person.hired_on,
+            invited_at=person.invited_at,
+        )
+        for person in people
+    ]
+    line_managers = {person.number: person.line_manager for person in people}
+    _employees_insert(employees, line_managers, known_ids, now)
+    return employees
+
+
+def _employees_insert(employees, line_managers, known_ids, now) -> None:
+    """Insert `employees` (unsaved) and set their line managers.
+
+    Rows are ordered by their depth in the chain of *new* managers and inserted in
+    chunks; a row's line manager is set by the INSERT when the manager exists before its
+    chunk, by one bulk UPDATE otherwise.
     """
     manager_of = {e.employee_number: line_managers.get(e.employee_number) for e in employees}
     levels: dict[str, int] = {}
@@ -141,7 +192,6 @@ def employees_bulk_create(
         ["line_manager", "updated_at"],
         batch_size=BATCH_SIZE,
     )
-    return list(employees)
 
 
 def department_managers_bulk_change(

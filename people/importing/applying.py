@@ -13,9 +13,10 @@ from django.utils import timezone
 from ..bulk import (
     BATCH_SIZE,
     NewDepartment,
+    NewPerson,
     department_managers_bulk_change,
     departments_bulk_create,
-    employees_bulk_create,
+    people_bulk_create,
 )
 from ..models import Department, Employee, User
 from .planning import ImportPlan
@@ -60,53 +61,45 @@ def _apply_departments(plan: ImportPlan) -> dict[str, int]:
 def _apply_employees(plan: ImportPlan, department_ids: dict[str, int], now) -> list[int]:
     has = plan.file.has
     new_changes = [c for c in plan.employee_changes if c.existing is None]
-    new_users, linked_users = [], []
-    for change in new_changes:
-        target = change.target
-        user = User(
-            email=target.email,
-            first_name=target.first_name,
-            last_name=target.last_name,
+    # Accounts without a profile that new employees take over (same email).
+    linked_users = [
+        User(
+            pk=c.linked_user_id,
+            email=c.target.email,
+            first_name=c.target.first_name,
+            last_name=c.target.last_name,
             is_active=True,
         )
-        if change.linked_user_id is None:
-            user.set_unusable_password()  # they choose one through the invitation
-            new_users.append(user)
-        else:
-            user.pk = change.linked_user_id
-            linked_users.append(user)
-    User.objects.bulk_create(new_users, batch_size=BATCH_SIZE)
+        for c in new_changes
+        if c.linked_user_id is not None
+    ]
     User.objects.bulk_update(
         linked_users, ["email", "first_name", "last_name", "is_active"], batch_size=BATCH_SIZE
     )
-    new_user_ids = iter(user.pk for user in new_users)
-    user_ids = {
-        change.target.number: change.linked_user_id or next(new_user_ids) for change in new_changes
-    }
     employee_ids = plan.state.employee_ids
-    created = employees_bulk_create(
-        employees=[
-            Employee(
-                user_id=user_ids[c.target.number],
-                employee_number=c.target.number,
+    created = people_bulk_create(
+        people=[
+            NewPerson(
+                number=c.target.number,
+                email=c.target.email,
+                first_name=c.target.first_name,
+                last_name=c.target.last_name,
                 department_id=department_ids[c.target.department],
+                line_manager=c.target.manager if has("line_manager_number") else None,
                 job_title=c.target.job_title,
                 locale=c.target.locale,
                 hired_on=c.target.hired_on,
+                user_id=c.linked_user_id,
             )
             for c in new_changes
         ],
-        line_managers=(
-            {c.target.number: c.target.manager for c in new_changes}
-            if has("line_manager_number")
-            else {}
-        ),
         known_ids=employee_ids,
         now=now,
     )
     employee_ids.update((employee.employee_number, employee.pk) for employee in created)
     _apply_updates(plan, department_ids, employee_ids, now)
     if has("manages_departments"):
+        user_ids = {employee.employee_number: employee.user_id for employee in created}
         _apply_managed_departments(plan, department_ids, user_ids)
     return [e.pk for e in created]
 

@@ -27,14 +27,19 @@ class DepartmentOp:
 
 @dataclass
 class EmployeeChange:
+    """What one row changes: a new employee (`existing` is None) or the fields that differ."""
+
     target: Target
-    existing: dict | None  # None: new employee
+    existing: dict | None
+    # New employee: the account without a profile it takes over (same email), if any.
+    linked_user_id: int | None = None
+    # Existing employee: the fields that change, one bulk UPDATE per field.
     user_fields: dict[str, Any] = field(default_factory=dict)
     employee_fields: dict[str, Any] = field(default_factory=dict)
+    # Written separately: line manager (ids known after the inserts), managed departments.
     manager_changed: bool = False
     manages_changed: bool = False
-    descriptions: list[str] = field(default_factory=list)
-    linked_user_id: int | None = None
+    descriptions: list[str] = field(default_factory=list)  # for the report
 
 
 @dataclass(frozen=True)

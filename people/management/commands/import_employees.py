@@ -5,6 +5,12 @@ from django.utils.translation import gettext as _
 
 from people.importing import employees_import
 
+OPTIONS = {
+    "--dry-run": "show what would change, change nothing",
+    "--deactivate-missing": "deactivate active employees who are not in the file (leavers)",
+    "--send-invitations": "email an invitation to every employee created",
+}
+
 
 class Command(BaseCommand):
     help = (
@@ -14,19 +20,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path to a .csv or .xlsx file")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="show what would change, change nothing"
-        )
-        parser.add_argument(
-            "--deactivate-missing",
-            action="store_true",
-            help="deactivate active employees who are not in the file (leavers)",
-        )
-        parser.add_argument(
-            "--send-invitations",
-            action="store_true",
-            help="email an invitation to every employee created",
-        )
+        for flag, text in OPTIONS.items():
+            parser.add_argument(flag, action="store_true", help=text)
 
     def handle(self, *args, file, dry_run, deactivate_missing, send_invitations, **options):
         path = Path(file)
