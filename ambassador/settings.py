@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.roles",
                 "ambassador.context_processors.branding",
+                "ambassador.navigation.navigation",
             ],
         },
     },

@@ -14,6 +14,7 @@ class Roles:
     manager: bool = False
     hr: bool = False
     author: bool = False
+    staff: bool = False  # may open the Django admin
 
     @property
     def sees_people(self):
@@ -32,6 +33,7 @@ def roles_for(user) -> Roles:
         manager=user.managed_departments.exists(),
         hr=user.has_perm("people.view_all_employees"),
         author=user.has_perm("people.author_content") or user.is_superuser,
+        staff=user.is_staff,
     )
     user._ambassador_roles = roles
     return roles

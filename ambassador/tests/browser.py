@@ -5,7 +5,9 @@ and are skipped elsewhere with a message saying how to install it.
 """
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +21,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# Screenshots of the main pages, for a reviewer to look at: `screenshot(page, name)` writes
+# them here (git-ignored; BROWSER_SCREENSHOTS overrides the folder). The path is printed
+# at the end of every run that took one.
+SCREENSHOTS = Path(
+    os.environ.get("BROWSER_SCREENSHOTS")
+    or Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+)
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def _chromium_available():
@@ -52,6 +66,30 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["1280px", "390px"])
+def sized_page(request, browser, live_server):
+    """A page at desktop width, then again at phone width (the test runs twice)."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=request.param)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name):
+    """Save the whole page as `<name>-<width>px.png` in SCREENSHOTS."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    page.screenshot(path=SCREENSHOTS / f"{slug}-{width}px.png", full_page=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.glob("*.png")):
+        count = len(list(SCREENSHOTS.glob("*.png")))
+        terminalreporter.write_line(f"Browser screenshots ({count}): {SCREENSHOTS}")
 
 
 def assert_accessible(page):

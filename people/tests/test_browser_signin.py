@@ -19,12 +19,14 @@ def test_employee_signs_in_and_sees_home_and_profile(demo, page):
     sign_in(page, "employee@example.com", PASSWORD)
     page.get_by_role("heading", name="My training").wait_for()
     assert_accessible(page)
-    page.get_by_role("link", name="Élodie Martin").click()
+    page.get_by_role("button", name="Élodie Martin").click()  # the account menu
+    page.get_by_role("link", name="My profile").click()
     page.get_by_role("heading", name="My profile").wait_for()
     assert page.get_by_text("employee@example.com").is_visible()
     assert_accessible(page)
     # An employee has no People directory.
     assert page.get_by_role("link", name="People").count() == 0
+    assert page.get_by_role("button", name="Team").count() == 0
 
 
 def test_manager_finds_people_of_sub_departments_only(demo, page):
@@ -33,6 +35,7 @@ def test_manager_finds_people_of_sub_departments_only(demo, page):
     employee = Employee.objects.select_related("department").get(user__email="employee@example.com")
     hr = Employee.objects.get(user__email="hr@example.com")
     sign_in(page, "manager@example.com", PASSWORD)
+    page.get_by_role("button", name="Team").click()
     page.get_by_role("link", name="People").click()
     page.get_by_role("heading", name="People").wait_for()
     assert_accessible(page)

@@ -1,0 +1,134 @@
+"""The site's main navigation: one table of groups and entries for every role.
+
+To add a page to the navigation, add one `Entry` line to the group it belongs to:
+
+    Entry(_("Assignments"), "assignments:assignment-list", role="hr"),
+
+`role` names a `people.roles.Roles` attribute (`manager`, `hr`, `author`, `sees_people`,
+`staff`); `None` means everyone signed in. `also` lists other URL names that highlight
+the entry (a course page belongs to "Catalog"). A group is shown when at least one of
+its entries is; the first group (no label) is laid out as plain links, the others as
+menus. `templates/_nav.html` renders it; `ambassador/tests/test_navigation.py` checks
+that every entry resolves and what each role sees.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from people.roles import roles_for
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    role: str | None = None
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str | None
+    entries: tuple[Entry, ...]
+
+
+NAVIGATION = (
+    Group(
+        None,  # every employee's own training, laid out as plain links
+        (
+            Entry(_("My training"), "home"),
+            Entry(_("My certificates"), "certificates:certificate-list"),
+            Entry(
+                _("Catalog"),
+                "courses:course-list",
+                also=(
+                    "courses:course-detail",
+                    "courses:lesson-detail",
+                    "quizzes:quiz-detail",
+                    "quizzes:attempt-detail",
+                    "quizzes:attempt-review",
+                ),
+            ),
+        ),
+    ),
+    Group(
+        _("Team"),  # managers (their departments) and HR (everyone)
+        (Entry(_("People"), "people:employee-list", role="sees_people"),),
+    ),
+    Group(
+        _("HR"),
+        (
+            Entry(_("Import employees"), "people:employee-import", role="hr"),
+            Entry(
+                _("Certificates"),
+                "certificates:certificate-search",
+                role="hr",
+                also=("certificates:certificate-revoke",),
+            ),
+        ),
+    ),
+    Group(
+        _("Content"),  # authors write in the Django admin
+        (
+            Entry(_("Courses"), "admin:courses_course_changelist", role="author"),
+            Entry(_("Quizzes"), "admin:quizzes_quiz_changelist", role="author"),
+        ),
+    ),
+)
+
+# The menu under the signed-in person's name, at the end of the bar.
+ACCOUNT = (
+    Entry(_("My profile"), "people:profile"),
+    Entry(_("Administration"), "admin:index", role="staff"),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Menu:
+    label: str | None
+    links: tuple[Link, ...]
+
+    @property
+    def active(self):
+        return any(link.active for link in self.links)
+
+
+def _links(entries, roles, view_name):
+    return tuple(
+        Link(
+            label=entry.label,
+            url=reverse(entry.url_name),
+            active=view_name == entry.url_name or view_name in entry.also,
+        )
+        for entry in entries
+        if entry.role is None or getattr(roles, entry.role)
+    )
+
+
+def menus_for(user, view_name=None):
+    """The groups this user sees, each with the entries their roles allow."""
+    roles = roles_for(user)
+    menus = (Menu(group.label, _links(group.entries, roles, view_name)) for group in NAVIGATION)
+    return [menu for menu in menus if menu.links]
+
+
+def navigation(request):
+    """Context processor: `nav_menus` and `account_links` for the layout."""
+    if not request.user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else None
+    roles = roles_for(request.user)
+    return {
+        "nav_menus": menus_for(request.user, view_name),
+        "account_links": _links(ACCOUNT, roles, view_name),
+    }
