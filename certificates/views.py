@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from people.access import role_required
+from people.access import request_employee, role_required
 from people.roles import roles_for
 
 from . import ratelimit, selectors, services
@@ -19,7 +19,7 @@ VERIFY_RATE_LIMIT = getattr(settings, "CERTIFICATES_VERIFY_RATE_LIMIT", 30)  # a
 @require_GET
 def certificate_list(request):
     """My certificates: the signed-in employee's own certificates."""
-    employee = getattr(request.user, "employee", None)
+    employee = request_employee(request)
     certificates = list(selectors.certificate_list_for(employee=employee))
     rows = [
         {

@@ -38,7 +38,9 @@ class LoadSummary:
             self.unchanged += 1
 
 
-def _read(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
+    """One curriculum TOML file as a dict; unreadable or malformed files raise
+    CurriculumError naming the file (other apps' loaders use it too)."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -74,7 +76,7 @@ def _require(data: dict, key: str, where: str):
 @transaction.atomic
 def curriculum_load_course(*, folder: Path, summary: LoadSummary | None = None) -> LoadSummary:
     summary = summary or LoadSummary()
-    data = _read(folder / "course.toml")
+    data = read_toml(folder / "course.toml")
     course_data = _require(data, "course", str(folder / "course.toml"))
     months = course_data.get("certificate_valid_months") or None
     course = upsert(
@@ -91,7 +93,7 @@ def curriculum_load_course(*, folder: Path, summary: LoadSummary | None = None) 
         summary=summary,
     )
     for position, module_file in enumerate(sorted((folder / "modules").glob("*.toml")), start=1):
-        module_data = _read(module_file)
+        module_data = read_toml(module_file)
         meta = _require(module_data, "module", str(module_file))
         module = upsert(
             Module,

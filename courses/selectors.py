@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from people.roles import roles_for
@@ -16,6 +17,28 @@ def courses_visible_to(user) -> QuerySet[Course]:
     if roles_for(user).author:
         return Course.objects.all()
     return Course.objects.filter(published=True)
+
+
+def course_get_for(*, user, code: str) -> Course:
+    """The course page's course: 404 unless `courses_visible_to(user)` holds it. An
+    unpublished course reaching an author is a preview (`not course.published`); the quiz
+    pages use the same rule."""
+    return get_object_or_404(courses_visible_to(user), code=code)
+
+
+def catalog_for(*, user, employee) -> list[tuple[Course, Enrollment | None]]:
+    """The catalogue: every course the user may see, by title, with the employee's current
+    enrollment in it (None if not enrolled). Two queries (one without an employee)."""
+    courses = courses_visible_to(user).order_by("title")
+    enrollments = {}
+    if employee is not None:
+        enrollments = {
+            enrollment.course_id: enrollment
+            for enrollment in Enrollment.objects.filter(employee=employee, is_current=True).only(
+                "course_id", "status", "progress_percent", "due_on", "mandatory"
+            )
+        }
+    return [(course, enrollments.get(course.pk)) for course in courses]
 
 
 def enrollment_current(*, employee, course) -> Enrollment | None:

@@ -28,20 +28,32 @@ def enrollment_get_or_create(*, employee: Employee, course: Course) -> Enrollmen
         return Enrollment.objects.get(employee=employee, course=course, is_current=True)
 
 
+# `enrollment_refresh(best_score=...)` default: the best score is left as it is.
+_KEEP_SCORE = object()
+
+
 @transaction.atomic
-def enrollment_refresh(*, enrollment: Enrollment) -> Enrollment:
+def enrollment_refresh(
+    *, enrollment: Enrollment, best_score: int | None | object = _KEEP_SCORE
+) -> Enrollment:
     """Recompute progress and status from the completion rule; complete if every
     requirement is met. Idempotent. Call inside the transaction that changed the detail
-    rows, with the enrollment locked (see `enrollment_lock`)."""
+    rows, with the enrollment locked (see `enrollment_lock`).
+
+    `best_score` records the cycle's best score (quizzes pass it after grading), so that
+    `courses` alone writes the enrollment; leave it out to keep the recorded one."""
     units = completion.enrollment_units(enrollment)
     now = timezone.now()
+    fields = ["progress_percent", "last_activity_at", "started_at", "status", "completed_at"]
+    if best_score is not _KEEP_SCORE:
+        enrollment.best_score = best_score
+        fields.append("best_score")
     if enrollment.status != Enrollment.Status.COMPLETED:
         # A completed cycle stays at 100% even if content is added later.
         enrollment.progress_percent = completion.progress_percent(units)
     enrollment.last_activity_at = now
     if enrollment.started_at is None:
         enrollment.started_at = now
-    fields = ["progress_percent", "last_activity_at", "started_at", "status", "completed_at"]
     if enrollment.status != Enrollment.Status.COMPLETED:
         if completion.is_complete(units):
             enrollment.status = Enrollment.Status.COMPLETED

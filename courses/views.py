@@ -5,43 +5,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from people.access import request_employee
+
 from . import selectors, services
 from .models import Lesson
 from .outline import module_items
 
 
-def _employee(request):
-    return getattr(request.user, "employee", None)
-
-
-def _course_or_404(request, code):
-    return get_object_or_404(selectors.courses_visible_to(request.user), code=code)
-
-
 def my_training(request):
-    employee = _employee(request)
+    employee = request_employee(request)
     training = selectors.my_training(employee=employee) if employee else None
     return render(request, "courses/my_training.html", {"training": training})
 
 
 def catalog(request):
-    courses = selectors.courses_visible_to(request.user).order_by("title")
-    employee = _employee(request)
-    enrollments = {}
-    if employee is not None:
-        enrollments = {
-            e.course_id: e
-            for e in employee.enrollments.filter(is_current=True).only(
-                "course_id", "status", "progress_percent", "due_on", "mandatory"
-            )
-        }
-    rows = [(course, enrollments.get(course.pk)) for course in courses]
+    rows = selectors.catalog_for(user=request.user, employee=request_employee(request))
     return render(request, "courses/course_list.html", {"rows": rows})
 
 
 def course_detail(request, code):
-    course = _course_or_404(request, code)
-    outline = selectors.course_outline(course=course, employee=_employee(request))
+    course = selectors.course_get_for(user=request.user, code=code)
+    outline = selectors.course_outline(course=course, employee=request_employee(request))
     return render(
         request,
         "courses/course_detail.html",
@@ -50,7 +34,7 @@ def course_detail(request, code):
 
 
 def lesson_detail(request, code, lesson_id):
-    course = _course_or_404(request, code)
+    course = selectors.course_get_for(user=request.user, code=code)
     lesson = get_object_or_404(
         Lesson.objects.select_related("module"), pk=lesson_id, module__course=course
     )
@@ -58,7 +42,7 @@ def lesson_detail(request, code, lesson_id):
 
 
 def _lesson_context(request, course, lesson, *, error=None):
-    employee = _employee(request)
+    employee = request_employee(request)
     siblings = selectors.lesson_siblings(course=course)
     ids = [pk for pk, _title, _module in siblings]
     index = ids.index(lesson.pk)
@@ -87,11 +71,11 @@ def _lesson_context(request, course, lesson, *, error=None):
 
 @require_POST
 def lesson_complete(request, code, lesson_id):
-    course = _course_or_404(request, code)
+    course = selectors.course_get_for(user=request.user, code=code)
     lesson = get_object_or_404(
         Lesson.objects.select_related("module__course"), pk=lesson_id, module__course=course
     )
-    employee = _employee(request)
+    employee = request_employee(request)
     if employee is None or not course.published:
         # Authors previewing an unpublished course, or staff without a profile.
         raise Http404
@@ -122,7 +106,7 @@ def lesson_media(request, code, lesson_id, kind):
 
     Media files are not served from a public /media/ URL: certificate PDFs live there too.
     """
-    course = _course_or_404(request, code)
+    course = selectors.course_get_for(user=request.user, code=code)
     lesson = get_object_or_404(Lesson, pk=lesson_id, module__course=course)
     files = {"video": lesson.video_file, "captions": lesson.captions_file}
     stored = files.get(kind)

@@ -8,7 +8,14 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from .models import Employee
 from .roles import roles_for
+
+
+def request_employee(request) -> Employee | None:
+    """The employee behind the request: None when nobody is signed in or the account has
+    no employee profile (a superuser created by hand)."""
+    return getattr(request.user, "employee", None)
 
 
 def role_required(*names):

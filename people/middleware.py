@@ -1,5 +1,7 @@
 from django.utils import translation
 
+from .access import request_employee
+
 
 class EmployeeLocaleMiddleware:
     """Serve signed-in employees in the language of their profile."""
@@ -8,9 +10,8 @@ class EmployeeLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            employee = getattr(user, "employee", None)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            employee = request_employee(request)
             if employee is not None and employee.locale:
                 translation.activate(employee.locale)
                 request.LANGUAGE_CODE = translation.get_language()

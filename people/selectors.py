@@ -79,6 +79,24 @@ def departments_visible_to(user) -> QuerySet[Department]:
     return Department.objects.filter(_subtree_q(scope.paths))
 
 
+def department_options(
+    departments: QuerySet[Department], *, selected: Department | None = None
+) -> list[tuple[str, str, bool]]:
+    """The directory's department filter: (code, name indented by depth, is selected) in
+    tree order. One query."""
+    return [
+        (code, "\u2003" * (depth - 1) + name, selected is not None and code == selected.code)
+        for code, name, depth in departments.order_by("path").values_list("code", "name", "depth")
+    ]
+
+
+def employee_profile_get(*, employee_id: int) -> Employee:
+    """An employee with what their profile page shows (department, line manager)."""
+    return Employee.objects.select_related("user", "department", "line_manager__user").get(
+        pk=employee_id
+    )
+
+
 def can_view_employee(user, employee: Employee) -> bool:
     """Whether `user` may see `employee`; the same rule as `employees_visible_to`."""
     scope = _scope_for(user)

@@ -8,25 +8,25 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .access import role_required
+from .access import request_employee, role_required
 from .forms import DirectoryFilterForm, EmployeeImportForm, ProfileForm
 from .importing import employees_import
-from .selectors import departments_visible_to, employee_directory
+from .selectors import (
+    department_options,
+    departments_visible_to,
+    employee_directory,
+    employee_profile_get,
+)
 
 DIRECTORY_PAGE_SIZE = 25
 
 
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    employee = (
-        type(request.user.employee)
-        .objects.select_related("user", "department", "line_manager__user")
-        .get(pk=request.user.employee.pk)
-        if hasattr(request.user, "employee")
-        else None
-    )
+    employee = request_employee(request)
     form = None
     if employee is not None:
+        employee = employee_profile_get(employee_id=employee.pk)
         form = ProfileForm(request.POST or None, instance=employee)
         if request.method == "POST" and form.is_valid():
             form.save()
@@ -49,11 +49,6 @@ def directory(request):
     page = Paginator(employees, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    selected = filters.get("department")
-    department_options = [
-        (code, "\u2003" * (depth - 1) + name, selected is not None and code == selected.code)
-        for code, name, depth in departments.order_by("path").values_list("code", "name", "depth")
-    ]
     partial = request.htmx and not request.htmx.history_restore_request
     template = "people/_directory_results.html" if partial else "people/employee_list.html"
     response = render(
@@ -63,7 +58,9 @@ def directory(request):
             "form": form,
             "page": page,
             "querystring": querystring.urlencode(),
-            "department_options": [] if partial else department_options,
+            "department_options": []
+            if partial
+            else department_options(departments, selected=filters.get("department")),
         },
     )
     patch_vary_headers(response, ["HX-Request"])

@@ -11,7 +11,7 @@ answer points at it (attempts keep their own snapshot anyway). A bad file raises
 
 from pathlib import Path
 
-from courses.curriculum import CurriculumError, LoadSummary, _read, upsert
+from courses.curriculum import CurriculumError, LoadSummary, read_toml, upsert
 from courses.models import Module
 
 from .grading import choice_set_errors
@@ -92,7 +92,7 @@ def _validate(path: Path, data: dict, course) -> Module:
 
 
 def quiz_load_file(*, path: Path, course, position: int, summary: LoadSummary) -> Quiz:
-    data = _read(path)
+    data = read_toml(path)
     module = _validate(path, data, course)
     meta = data["quiz"]
     quiz = upsert(

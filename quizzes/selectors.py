@@ -13,26 +13,22 @@ from django.utils.translation import ngettext
 from courses.completion import Units
 from courses.models import Enrollment
 from courses.outline import OutlineItem
-from people.roles import roles_for
+from courses.selectors import courses_visible_to, enrollment_current
 
 from .models import Attempt, AttemptAnswer, Quiz
 
 
 def quiz_get_for(*, user, code: str) -> tuple[Quiz, bool]:
-    """The quiz and whether it is a preview. An unpublished course's quiz is a 404,
-    except for authors, who see it as a preview (and cannot start it)."""
-    quiz = get_object_or_404(Quiz.objects.select_related("module__course"), code=code)
-    if quiz.module.course.published:
-        return quiz, False
-    if roles_for(user).author:
-        return quiz, True
-    raise Http404
-
-
-def current_enrollment(*, employee, course) -> Enrollment | None:
-    if employee is None:
-        return None
-    return Enrollment.objects.filter(employee=employee, course=course, is_current=True).first()
+    """The quiz and whether it is a preview, by the course page's rule
+    (`courses.selectors.courses_visible_to`): a quiz of an unpublished course is a 404,
+    except for authors, who see it as a preview (and cannot start it). One query."""
+    quiz = get_object_or_404(
+        Quiz.objects.select_related("module__course").filter(
+            module__course__in=courses_visible_to(user)
+        ),
+        code=code,
+    )
+    return quiz, not quiz.module.course.published
 
 
 @dataclass(frozen=True)
@@ -70,9 +66,29 @@ def quiz_progress(*, quiz: Quiz, enrollment: Enrollment | None) -> QuizProgress:
     )
 
 
-def attempt_get_for(*, user, pk: int) -> Attempt:
-    """The user's own attempt at a quiz of a published course, else 404."""
-    employee = getattr(user, "employee", None)
+@dataclass(frozen=True)
+class QuizPage:
+    quiz: Quiz
+    preview: bool  # an author looking at an unpublished course's quiz
+    progress: QuizProgress
+    can_take: bool
+
+
+def quiz_page_for(*, user, employee, code: str) -> QuizPage:
+    """The quiz page: the quiz (404 as for its course page), the employee's attempts in
+    their current cycle, and whether they may take it. Three queries at most."""
+    quiz, preview = quiz_get_for(user=user, code=code)
+    enrollment = enrollment_current(employee=employee, course=quiz.module.course)
+    return QuizPage(
+        quiz=quiz,
+        preview=preview,
+        progress=quiz_progress(quiz=quiz, enrollment=enrollment),
+        can_take=employee is not None and not preview,
+    )
+
+
+def attempt_get_for(*, employee, pk: int) -> Attempt:
+    """The employee's own attempt at a quiz of a published course, else 404."""
     if employee is None:
         raise Http404
     return get_object_or_404(
@@ -121,6 +137,18 @@ def attempt_review(attempt: Attempt) -> list[dict]:
             }
         )
     return rows
+
+
+def enrollment_best_score(enrollment: Enrollment) -> int | None:
+    """The final exam's best score if the course has an exam, else the best of all its
+    quizzes (module checks), for this enrollment cycle."""
+    attempts = Attempt.objects.filter(enrollment=enrollment, submitted_at__isnull=False)
+    has_exam = Quiz.objects.filter(
+        module__course_id=enrollment.course_id, kind=Quiz.Kind.EXAM
+    ).exists()
+    if has_exam:
+        attempts = attempts.filter(quiz__kind=Quiz.Kind.EXAM)
+    return attempts.aggregate(best=Max("score_percent"))["best"]
 
 
 def quiz_units_for_enrollment(enrollment: Enrollment) -> Units:

@@ -22,6 +22,7 @@ from people.models import Employee
 
 from . import grading
 from .models import SERVED_SCHEMA_VERSION, Attempt, AttemptAnswer, Choice, Question, Quiz
+from .selectors import enrollment_best_score
 
 
 def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
@@ -201,18 +202,4 @@ def _grade(
         for position, g in enumerate(graded)
     )
     if attempt.enrollment_id == enrollment.pk:
-        enrollment.best_score = _best_score(enrollment)
-        enrollment.save(update_fields=["best_score"])
-        enrollment_refresh(enrollment=enrollment)
-
-
-def _best_score(enrollment: Enrollment) -> int | None:
-    """The final exam's best score if the course has an exam, else the best of all its
-    quizzes (module checks), for this enrollment cycle."""
-    attempts = Attempt.objects.filter(enrollment=enrollment, submitted_at__isnull=False)
-    has_exam = Quiz.objects.filter(
-        module__course_id=enrollment.course_id, kind=Quiz.Kind.EXAM
-    ).exists()
-    if has_exam:
-        attempts = attempts.filter(quiz__kind=Quiz.Kind.EXAM)
-    return attempts.aggregate(best=Max("score_percent"))["best"]
+        enrollment_refresh(enrollment=enrollment, best_score=enrollment_best_score(enrollment))

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from people.access import role_required
+from people.access import request_employee, role_required
 
 from . import selectors, services
 from .forms import AttemptAnswersForm
@@ -12,19 +12,16 @@ from .models import Quiz
 
 
 def quiz_detail(request, code):
-    quiz, preview = selectors.quiz_get_for(user=request.user, code=code)
-    employee = getattr(request.user, "employee", None)
-    enrollment = selectors.current_enrollment(employee=employee, course=quiz.module.course)
-    progress = selectors.quiz_progress(quiz=quiz, enrollment=enrollment)
+    page = selectors.quiz_page_for(user=request.user, employee=request_employee(request), code=code)
     return render(
         request,
         "quizzes/quiz_detail.html",
         {
-            "quiz": quiz,
-            "course": quiz.module.course,
-            "preview": preview,
-            "can_take": employee is not None and not preview,
-            "progress": progress,
+            "quiz": page.quiz,
+            "course": page.quiz.module.course,
+            "preview": page.preview,
+            "can_take": page.can_take,
+            "progress": page.progress,
         },
     )
 
@@ -32,7 +29,7 @@ def quiz_detail(request, code):
 @require_POST
 def attempt_start(request, code):
     quiz, preview = selectors.quiz_get_for(user=request.user, code=code)
-    employee = getattr(request.user, "employee", None)
+    employee = request_employee(request)
     if preview or employee is None:
         raise PermissionDenied
     try:
@@ -46,7 +43,7 @@ def attempt_start(request, code):
 
 @require_http_methods(["GET", "POST"])
 def attempt_detail(request, pk):
-    attempt = selectors.attempt_get_for(user=request.user, pk=pk)
+    attempt = selectors.attempt_get_for(employee=request_employee(request), pk=pk)
     if attempt.is_submitted:
         if request.method == "POST":
             messages.info(request, _("This attempt was already submitted; here is its result."))
@@ -62,7 +59,7 @@ def attempt_detail(request, pk):
             chosen = form.cleaned_data["answers"]
             try:
                 result = services.attempt_submit(
-                    attempt=attempt, employee=request.user.employee, answers=chosen
+                    attempt=attempt, employee=attempt.employee, answers=chosen
                 )
             except ValidationError as error:
                 errors = error.messages
@@ -95,7 +92,7 @@ def attempt_detail(request, pk):
 
 
 def attempt_review(request, pk):
-    attempt = selectors.attempt_get_for(user=request.user, pk=pk)
+    attempt = selectors.attempt_get_for(employee=request_employee(request), pk=pk)
     if not attempt.is_submitted:
         return redirect("quizzes:attempt-detail", pk=attempt.pk)
     quiz = attempt.quiz

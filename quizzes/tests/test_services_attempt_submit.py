@@ -216,3 +216,23 @@ def test_two_simultaneous_submits_are_graded_once(org, employee):
     assert not errors
     assert sorted(r.graded for r in results) == [False, True]
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 3
+
+
+def test_only_courses_writes_the_enrollment(employee, monkeypatch):
+    """The best score reaches the enrollment through `courses.services.enrollment_refresh`:
+    every save of an Enrollment during start and submit comes from `courses`."""
+    import inspect
+
+    writers = []
+    save = Enrollment.save
+
+    def recording_save(self, *args, **kwargs):
+        writers.append(inspect.currentframe().f_back.f_globals["__name__"])
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Enrollment, "save", recording_save)
+    quiz = quiz_with_questions(questions=2)
+    attempt = attempt_start(employee=employee, quiz=quiz)
+    attempt_submit(attempt=attempt, employee=employee, answers=answers_for(attempt, right=1))
+    assert Enrollment.objects.get().best_score == 50
+    assert writers and set(writers) <= {"courses.services", "django.db.models.query"}
