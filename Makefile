@@ -6,13 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_EMPLOYEES ?= 300
 PYTEST_ARGS ?= -n 2
+# Coverage of the whole suite, held at the floor in pyproject.toml ([tool.coverage.report]
+# fail_under). Running a subset? `make test PYTEST_ARGS="-k foo" COVERAGE=`.
+COVERAGE ?= --cov --cov-report=term:skip-covered
 export DEBUG ?= 1
 
 .PHONY: help install setup run test lint format worker beat bench clean
 
 help:
 	@echo "make run     set up a demo on SQLite and serve it on http://127.0.0.1:8000"
-	@echo "make test    create/update .venv and run lint, migration checks and the whole suite"
+	@echo "make test    create/update .venv and run lint, the traps check, migration checks and the whole suite (with a coverage floor)"
 	@echo "make setup   everything 'make run' does but serving (honours DATABASE_URL)"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
 	@echo "make beat    the Celery beat scheduler (same)"
@@ -50,6 +53,7 @@ run: setup
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python ambassador/traps.py .
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -58,7 +62,7 @@ format: install
 test: lint
 	@! ls */migrations/*_auto_*.py 2>/dev/null || (echo "Name your migrations: makemigrations --name <what_changed>"; exit 1)
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) $(COVERAGE)
 
 worker: install
 	$(BIN)/celery -A ambassador worker --loglevel INFO

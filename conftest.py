@@ -11,8 +11,12 @@ The organisation:
 is the client with nobody signed in. Every persona has an Employee profile.
 """
 
+import threading
+from typing import NamedTuple
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from people.roles import AUTHORS_GROUP, HR_GROUP
 from people.tests.factories import DepartmentFactory, EmployeeFactory, UserFactory
@@ -108,7 +112,51 @@ def _celery_eager(request):
 pytest_plugins = ["ambassador.tests.browser"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Real hashers take ~0.3 s a password; tests need none of that strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Real hashers take ~0.3 s a password; tests need none of that strength. The one place
+    it is set: session-wide, so module and session fixtures hash fast too."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+class RaceOutcome(NamedTuple):
+    results: list  # what each runner's call returned, in the order they finished
+    errors: list  # what the others raised
+
+
+@pytest.fixture
+def race():
+    """`race(action, runners=2)` calls `action()` in `runners` threads released at the same
+    instant (a barrier) and waits for them all: the harness of the concurrency tests.
+    Each thread closes its own database connection. Use it with
+    `@pytest.mark.django_db(transaction=True)`, so the threads see the test's rows."""
+
+    def run(action, *, runners: int = 2, timeout: float = 30) -> RaceOutcome:
+        barrier = threading.Barrier(runners)
+        results, errors = [], []
+
+        def runner():
+            try:
+                barrier.wait(timeout=timeout)
+                results.append(action())
+            except Exception as error:  # noqa: BLE001 - returned to the test
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=runner) for _ in range(runners)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=timeout)
+        errors.extend(
+            TimeoutError(f"{thread.name} still running after {timeout}s")
+            for thread in threads
+            if thread.is_alive()
+        )
+        return RaceOutcome(results, errors)
+
+    return run

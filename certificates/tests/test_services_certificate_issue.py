@@ -1,6 +1,5 @@
 import datetime
 import re
-import threading
 
 import pytest
 import time_machine
@@ -92,30 +91,12 @@ def test_codes_are_unique_and_random(employee):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_issues_create_exactly_one_certificate(employee):
+def test_concurrent_issues_create_exactly_one_certificate(employee, race):
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL: SQLite serialises writers, so there is no race to test.")
     enrollment = complete_course(employee=employee)
     Certificate.objects.all().delete()  # completing issued it on commit; race from scratch
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def issue():
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            results.append(certificate_issue(enrollment_id=enrollment.pk).pk)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=issue) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = race(lambda: certificate_issue(enrollment_id=enrollment.pk).pk)
     assert not errors
     assert len(results) == 2
     assert results[0] == results[1]

@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import people.models
+import people.models  # traps: ok AMB004 makemigrations writes it for UserManager (use_in_migrations)
 
 
 class Migration(migrations.Migration):

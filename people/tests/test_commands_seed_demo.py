@@ -24,12 +24,6 @@ from people.selectors import employees_visible_to
 DEMO_EMAILS = [spec.email for spec in DEMO_LOGINS]
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # PBKDF2 makes each authenticate() cost ~0.3 s; the rules under test do not depend on it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo(db):
     return demo_organisation_seed(employees=150, seed=2026)

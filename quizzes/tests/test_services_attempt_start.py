@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 import pytest
@@ -80,27 +79,11 @@ def test_choices_keep_true_false_order_and_shuffle_otherwise(employee):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_starts_give_one_attempt(org, employee):
+def test_two_simultaneous_starts_give_one_attempt(org, employee, race):
     if connection.vendor != "postgresql":
         pytest.skip("Row locks need PostgreSQL (SQLite serialises writes anyway)")
     quiz = quiz_with_questions(questions=3, max_attempts=1)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def start():
-        try:
-            barrier.wait()
-            results.append(attempt_start(employee=employee, quiz=quiz).pk)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = race(lambda: attempt_start(employee=employee, quiz=quiz).pk)
     assert not errors
     assert len(set(results)) == 1
     assert Attempt.objects.filter(employee=employee, quiz=quiz).count() == 1
