@@ -26,6 +26,15 @@ def course_get_for(*, user, code: str) -> Course:
     return get_object_or_404(courses_visible_to(user), code=code)
 
 
+def lesson_get_for(*, user, code: str, lesson_id: int) -> Lesson:
+    """A lesson of a course the user may see (by `course_get_for`'s rule), with its module
+    and course; else 404. Two queries."""
+    course = course_get_for(user=user, code=code)
+    return get_object_or_404(
+        Lesson.objects.select_related("module__course"), pk=lesson_id, module__course=course
+    )
+
+
 def catalog_for(*, user, employee) -> list[tuple[Course, Enrollment | None]]:
     """The catalogue: every course the user may see, by title, with the employee's current
     enrollment in it (None if not enrolled). Two queries (one without an employee)."""
@@ -159,6 +168,11 @@ def course_outline(*, course: Course, employee) -> CourseOutline:
     return CourseOutline(course=course, enrollment=enrollment, modules=outline)
 
 
+def course_outline_for(*, user, employee, code: str) -> CourseOutline:
+    """The course page: the course (404 unless `course_get_for` allows it) and its outline."""
+    return course_outline(course=course_get_for(user=user, code=code), employee=employee)
+
+
 def lesson_siblings(*, course: Course) -> list[tuple[int, str, int]]:
     """(id, title, module id) of every lesson of the course in order, for previous/next."""
     return list(
@@ -174,3 +188,32 @@ def lesson_completion(*, employee, lesson) -> LessonCompletion | None:
     return LessonCompletion.objects.filter(
         enrollment__employee=employee, enrollment__is_current=True, lesson=lesson
     ).first()
+
+
+def lesson_page(*, lesson: Lesson, employee) -> dict:
+    """What the lesson page shows: the employee's enrollment and completion of it, its
+    place among the course's lessons, and where "Next" leads (at the end of a module, the
+    module's own items, e.g. its quiz, come first). A fixed number of queries."""
+    course = lesson.module.course
+    siblings = lesson_siblings(course=course)
+    ids = [pk for pk, _title, _module in siblings]
+    index = ids.index(lesson.pk)
+    enrollment = enrollment_current(employee=employee, course=course)
+    next_lesson = siblings[index + 1] if index + 1 < len(siblings) else None
+    next_item = None
+    if next_lesson is None or next_lesson[2] != lesson.module_id:
+        items = module_items(course, enrollment).get(lesson.module_id, [])
+        next_item = next((item for item in items if not item.done), items[0] if items else None)
+    return {
+        "course": course,
+        "lesson": lesson,
+        "enrollment": enrollment,
+        "completion": lesson_completion(employee=employee, lesson=lesson),
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": next_lesson,
+        "next_item": next_item,
+        "position": index + 1,
+        "count": len(siblings),
+        "preview": not course.published,
+        "can_complete": course.published and employee is not None,
+    }
