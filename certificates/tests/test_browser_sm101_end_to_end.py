@@ -10,7 +10,6 @@ axe-core runs on the first page of each kind, not on every one of the ~30 steps.
 """
 
 import re
-import time
 
 import pytest
 from django.core.management import call_command
@@ -154,7 +153,6 @@ def test_demo_employee_completes_social_media_101_and_gets_a_verifiable_certific
     from people.models import Employee
     from quizzes.models import Quiz
 
-    started = time.monotonic()
     employee = Employee.objects.select_related("user").get(user__email=EMAIL)
     course = Course.objects.get(code="SM101")
     lessons = {
@@ -263,5 +261,3 @@ def test_demo_employee_completes_social_media_101_and_gets_a_verifiable_certific
         "my-certificates",
     }
     assert checked.kinds == expected
-    elapsed = time.monotonic() - started
-    assert elapsed < 120, f"the walk-through took {elapsed:.0f}s"
