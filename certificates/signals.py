@@ -1,20 +1,14 @@
 """Receivers: `courses` announces completed enrollments; a certificate is issued."""
 
-import logging
-
 from . import services
-
-logger = logging.getLogger(__name__)
 
 
 def issue_on_enrollment_completed(sender, enrollment_id: int, **kwargs) -> None:
-    """Issue the certificate of a completed enrollment (sent on commit by `courses`).
+    """Issue the certificate of a completed enrollment, in the completing transaction.
 
-    A failure here must not turn the learner's "lesson completed" request into an error
-    page after its transaction has committed: it is logged, and the daily job issues
-    any certificate that is missing (`certificates_daily`).
+    `courses` sends the signal with the enrollment row locked, before the commit: the
+    certificate commits with the completion or not at all (an error rolls both back and
+    the learner's request fails, to be retried), so it can never go missing. Its PDF is
+    an outbox task, recorded in the same transaction.
     """
-    try:
-        services.certificate_issue(enrollment_id=enrollment_id)
-    except Exception:
-        logger.exception("Could not issue the certificate of enrollment %s", enrollment_id)
+    services.certificate_issue(enrollment_id=enrollment_id)

@@ -54,24 +54,30 @@ def enrollment_refresh(
     enrollment.last_activity_at = now
     if enrollment.started_at is None:
         enrollment.started_at = now
+    completed_now = False
     if enrollment.status != Enrollment.Status.COMPLETED:
         if completion.is_complete(units):
+            completed_now = True
             enrollment.status = Enrollment.Status.COMPLETED
             enrollment.completed_at = now
             enrollment.progress_percent = 100
-            enrollment_id = enrollment.pk
-            transaction.on_commit(
-                lambda: enrollment_completed.send(sender=Enrollment, enrollment_id=enrollment_id)
-            )
         else:
             enrollment.status = Enrollment.Status.IN_PROGRESS
     enrollment.save(update_fields=fields)
+    if completed_now:
+        # In the completing transaction, with the row locked: what receivers write
+        # (the certificate) commits or rolls back with the completion; never lost.
+        enrollment_completed.send(sender=Enrollment, enrollment_id=enrollment.pk)
     return enrollment
 
 
 def enrollment_lock(*, enrollment_id: int) -> Enrollment:
-    """Lock the enrollment row for the rest of the transaction (serialises progress writes)."""
-    return Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment_id)
+    """Lock the enrollment row, and only it, for the rest of the transaction (serialises
+    one employee's progress writes on one course). No join: locking the course row too
+    would make every learner of the course wait on each other. NO KEY UPDATE, so the
+    foreign-key checks of rows pointing at the enrollment (completions, the certificate)
+    never wait on it."""
+    return Enrollment.objects.select_for_update(of=("self",), no_key=True).get(pk=enrollment_id)
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@ import re
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -90,10 +89,9 @@ def test_codes_are_unique_and_random(employee):
     assert len(codes) == 5
 
 
+@pytest.mark.postgres  # SQLite serialises writers: there is no race to test
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issues_create_exactly_one_certificate(employee, race):
-    if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL: SQLite serialises writers, so there is no race to test.")
     enrollment = complete_course(employee=employee)
     Certificate.objects.all().delete()  # completing issued it on commit; race from scratch
     results, errors = race(lambda: certificate_issue(enrollment_id=enrollment.pk).pk)
@@ -107,3 +105,48 @@ def test_issue_time_is_the_completion_time(employee):
     now = timezone.now()
     certificate = issue_certificate(employee=employee)
     assert abs((certificate.issued_at - now).total_seconds()) < 60
+
+
+def test_the_certificate_is_issued_in_the_completing_transaction(employee):
+    # No on-commit callback runs in this test: the certificate must not depend on one.
+    enrollment = complete_course(employee=employee)
+    assert Certificate.objects.get().enrollment == enrollment
+
+
+def test_a_failed_issue_rolls_the_completion_back_so_nothing_is_lost(employee, monkeypatch):
+    from certificates import signals
+
+    course = course_with_lessons(modules=1, lessons=2)
+    first, last = Lesson.objects.filter(module__course=course).order_by("position")
+    lesson_complete(employee=employee, lesson=first)
+    monkeypatch.setattr(signals.services, "certificate_issue", lambda **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        lesson_complete(employee=employee, lesson=last)
+    enrollment = Enrollment.objects.get()
+    assert enrollment.status == Enrollment.Status.IN_PROGRESS  # the learner can retry
+    assert not enrollment.completions.filter(lesson=last).exists()
+    monkeypatch.undo()
+    lesson_complete(employee=employee, lesson=last)
+    assert Certificate.objects.get().enrollment == enrollment
+
+
+def test_the_pdf_is_rendered_once_the_broker_is_back(employee, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from ambassador.celery import app
+    from core.outbox import outbox_relay_pending
+
+    app.conf.task_always_eager = False  # restored by the autouse `_celery_eager` fixture
+    broker_down = mock.patch.object(
+        app.amqp, "send_task_message", side_effect=OperationalError("Connection refused")
+    )
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        enrollment = complete_course(employee=employee)
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    assert not certificate.pdf
+    app.conf.task_always_eager = True
+    outbox_relay_pending()
+    certificate.refresh_from_db()
+    assert certificate.pdf.name.endswith(".pdf")

@@ -37,26 +37,27 @@ def test_completing_twice_changes_nothing(employee):
     assert Enrollment.objects.count() == 1
 
 
-def test_last_lesson_completes_the_enrollment_and_announces_it_on_commit(
-    employee, django_capture_on_commit_callbacks
+def test_last_lesson_completes_the_enrollment_and_announces_it_in_the_same_transaction(
+    employee,
 ):
     course = course_with_lessons(modules=2, lessons=1)
     received = []
 
     def receiver(sender, enrollment_id, **kwargs):
-        received.append(enrollment_id)
+        # Sent before the commit, with the completed row saved (and locked).
+        received.append(Enrollment.objects.get(pk=enrollment_id).status)
 
     enrollment_completed.connect(receiver)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            for lesson in lessons_of(course):
-                enrollment = lesson_complete(employee=employee, lesson=lesson)
+        for lesson in lessons_of(course):
+            enrollment = lesson_complete(employee=employee, lesson=lesson)
     finally:
         enrollment_completed.disconnect(receiver)
     assert enrollment.status == Enrollment.Status.COMPLETED
     assert enrollment.progress_percent == 100
     assert enrollment.completed_at is not None
-    assert received == [enrollment.pk]
+    # No on-commit callback has run (the test's transaction never commits).
+    assert received == [Enrollment.Status.COMPLETED]
 
 
 def test_completion_waits_for_every_registered_requirement(employee):
