@@ -98,21 +98,26 @@ def celery_on(broker_url):
     """Send tasks to `broker_url` (not eagerly) for the duration; then restore."""
     from ambassador.celery import app
 
-    previous = app.conf.broker_url, app.conf.task_always_eager
+    # The read/write URLs, because CELERY_BROKER_URL in the environment (CI's PostgreSQL
+    # pass) wins over `broker_url` set here.
+    names = ("broker_read_url", "broker_write_url", "task_always_eager")
+    previous = {name: app.conf.get(name) for name in names}
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Forget the app's pools (kombu keeps one per broker URL) without closing them:
+        # the one for the previous URL is picked up again afterwards.
         app._pool = None
         app.amqp._producer_pool = None
 
-    app.conf.broker_url, app.conf.task_always_eager = broker_url, False
+    app.conf.update(
+        broker_read_url=broker_url, broker_write_url=broker_url, task_always_eager=False
+    )
     reset_pools()
     try:
         yield app
     finally:
         reset_pools()
-        app.conf.broker_url, app.conf.task_always_eager = previous
+        app.conf.update(previous)
 
 
 def hr_import(client, *numbers):
