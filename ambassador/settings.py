@@ -6,6 +6,7 @@ running eagerly) apply only when DEBUG is on; with DEBUG off every secret and ho
 must be given, and `manage.py check --deploy` is clean.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -129,6 +130,21 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Rate limits (sign-in, certificate look-ups) count in the cache: a per-process cache
+# lets each web process count on its own. With DEBUG off that is an error unless chosen.
+if (
+    not DEBUG
+    and CACHES["default"]["BACKEND"]
+    in {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    }
+    and not env.bool("CACHE_PER_PROCESS", default=False)
+):
+    raise ImproperlyConfigured(
+        "Set CACHE_URL to a shared cache (e.g. redis://127.0.0.1:6379/1) so rate limits hold "
+        "across web processes, or CACHE_PER_PROCESS=1 to accept a per-process cache."
+    )
 
 # --- Authentication (django-allauth; signup is closed, people come from the HR import) --
 
@@ -154,9 +170,26 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
-# Failed logins: 10 a minute from one address, 5 in 5 minutes for one account.
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate like `5/5m` (count / period: s, m, h or d, optionally with a number)."""
+    value = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must look like 5/5m or 600/m, not {value!r}.")
+    return value
+
+
+# Sign-in limits (allauth, counted in the shared cache). Failures count per address and
+# per (account, address) pair (`people.adapters.AccountAdapter`): knowing a colleague's
+# email does not lock them out elsewhere, and a whole office behind one NAT address
+# signs in at 9 o'clock. The pair is locked for the rest of its period when exceeded.
+LOGIN_RATE_PER_ADDRESS = env_rate("LOGIN_RATE_PER_ADDRESS", "600/m")
+LOGIN_FAILURES_PER_ADDRESS = env_rate("LOGIN_FAILURES_PER_ADDRESS", "100/m")
+LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = env_rate("LOGIN_FAILURES_PER_ACCOUNT_ADDRESS", "5/5m")
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": f"{LOGIN_RATE_PER_ADDRESS}/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_ADDRESS}/ip,{LOGIN_FAILURES_PER_ACCOUNT_ADDRESS}/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -204,7 +237,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery -----------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-# Without a broker, tasks run in-process (make run, the default test run).
+# Without a broker, tasks run in-process (make run, the default test run). With DEBUG off
+# that would run every task inside the web request: an error unless chosen by name.
+if not DEBUG and not CELERY_BROKER_URL and not env.bool("TASKS_IN_PROCESS", default=False):
+    raise ImproperlyConfigured(
+        "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and run a worker, or "
+        "TASKS_IN_PROCESS=1 to run tasks inside the web process."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
@@ -246,6 +285,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 COMPANY_NAME = env.str("COMPANY_NAME", default="Example Corp")
 COMPANY_PRIMARY_COLOR = env.str("COMPANY_PRIMARY_COLOR", default="#0b5cad")
 COMPANY_LOGO_URL = env.str("COMPANY_LOGO_URL", default="")
+# Public certificate look-ups (`/verify/…`) allowed per client address and minute.
+CERTIFICATES_VERIFY_RATE_LIMIT = env.int("CERTIFICATES_VERIFY_RATE_LIMIT", default=30)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else environ.Env.NOTSET)
 
 # --- Security (production) -----------------------------------------------------------------

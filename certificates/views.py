@@ -6,14 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import ratelimit
 from people.access import request_employee, role_required
 from people.roles import roles_for
 
-from . import ratelimit, selectors, services
+from . import selectors, services
 from .forms import RevokeForm, SearchForm, VerifyForm
 from .models import Certificate, format_code, normalise_code
-
-VERIFY_RATE_LIMIT = getattr(settings, "CERTIFICATES_VERIFY_RATE_LIMIT", 30)  # a minute per IP
 
 
 @require_GET
@@ -103,7 +102,7 @@ def _rate_limited(request) -> bool:
     return not ratelimit.hit(
         scope="certificate-verify",
         key=ratelimit.client_address(request),
-        limit=VERIFY_RATE_LIMIT,
+        limit=settings.CERTIFICATES_VERIFY_RATE_LIMIT,  # a minute, per address
     )
 
 

@@ -142,14 +142,6 @@ class Employee(models.Model):
             ("import_employees", _("Can import employees and departments")),
             ("author_content", _("Can write and preview training content")),
         ]
-        indexes = [
-            # The invitation job: employees never invited yet.
-            models.Index(
-                fields=["created_at"],
-                condition=models.Q(invited_at__isnull=True),
-                name="people_employee_uninvited",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.user} ({self.employee_number})"

@@ -39,11 +39,3 @@ def employee_invite(*, employee_id: int) -> bool:
             language=employee.locale,
         )
     return True
-
-
-def employee_ids_to_invite(*, limit: int = 1000) -> list[int]:
-    return list(
-        Employee.objects.filter(invited_at__isnull=True, user__is_active=True)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )

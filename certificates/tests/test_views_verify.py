@@ -114,3 +114,11 @@ def test_lookups_are_rate_limited_per_address(certificate, client_for):
     # The next minute, the address may look up again.
     with time_machine.travel(datetime.datetime(2025, 6, 1, 8, 1, tzinfo=datetime.UTC), tick=False):
         assert client.get(certificate.get_verification_path()).status_code == 200
+
+
+def test_the_lookup_limit_is_a_setting(certificate, client_for, settings):
+    settings.CERTIFICATES_VERIFY_RATE_LIMIT = 2
+    client = client_for(None)
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 8, tzinfo=datetime.UTC), tick=False):
+        statuses = [client.get(certificate.get_verification_path()).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

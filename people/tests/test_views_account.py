@@ -69,3 +69,64 @@ def test_forbidden_page_explains_the_role(client_for, employee):
     response = client_for(employee).get(reverse("people:employee-list"))
     assert response.status_code == 403
     assert "You do not have access to this page" in response.content.decode()
+
+
+def _sign_in(client, email, password, address):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_failures_from_one_address_do_not_lock_the_account_out_elsewhere(employee):
+    from django.test import Client
+
+    cache.clear()
+    attacker, owner = Client(), Client()
+    for _ in range(6):
+        page = _sign_in(attacker, "employee@example.com", "wrong", "203.0.113.9")
+    assert "Too many failed login attempts" in page.content.decode()
+    assert "Wait 5 minutes" in page.content.decode()
+    # The attacker's pair stays locked, even with the right password...
+    locked = _sign_in(attacker, "employee@example.com", "correct-horse-battery", "203.0.113.9")
+    assert "Too many failed login attempts" in locked.content.decode()
+    # ...while the owner signs in from their own address.
+    response = _sign_in(owner, "employee@example.com", "correct-horse-battery", "198.51.100.7")
+    assert response.status_code == 302
+    cache.clear()
+
+
+def test_a_whole_office_behind_one_address_signs_in_at_once(db):
+    from django.test import Client
+
+    from people.tests.factories import EmployeeFactory, UserFactory
+
+    cache.clear()
+    users = [UserFactory(email=f"office{n}@example.com") for n in range(40)]
+    for user in users:
+        EmployeeFactory(user=user)
+    statuses = [
+        _sign_in(Client(), user.email, "correct-horse-battery", "192.0.2.1").status_code
+        for user in users
+    ]
+    assert statuses == [302] * 40  # allauth's default allowed 30 a minute per address
+    cache.clear()
+
+
+def test_failures_per_address_are_limited_with_a_clear_page(client, settings, db):
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}
+    statuses = [
+        _sign_in(client, f"nobody{n}@example.com", "wrong", "192.0.2.2").status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    page = _sign_in(client, "nobody@example.com", "wrong", "192.0.2.2")
+    assert "Too many attempts from your network address" in page.content.decode()
+    cache.clear()
+
+
+def test_login_limits_come_from_settings():
+    from django.conf import settings
+
+    assert settings.ACCOUNT_RATE_LIMITS["login"] == "600/m/ip"
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "100/m/ip,5/5m/key"

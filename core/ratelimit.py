@@ -1,4 +1,9 @@
-"""A fixed-window rate limit per client address, kept in Django's cache."""
+"""A fixed-window rate limit, kept in Django's cache.
+
+The cache must be shared by every web process (Redis: `CACHE_URL`), or each process
+counts on its own and the limit is multiplied by the number of processes; with DEBUG
+off the settings refuse a per-process cache unless `CACHE_PER_PROCESS=1` says so.
+"""
 
 from django.core.cache import cache
 from django.utils import timezone
