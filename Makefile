@@ -1,5 +1,7 @@
 # Ambassador — the commands that matter. `make run` serves the demo; `make test` runs everything.
-# Development defaults (SQLite, eager Celery, console email) need DEBUG on; override on the command line.
+# Development targets (run, test, dev-setup, lint, format, bench) create a local .env with
+# DEBUG=1 (SQLite, eager Celery, console email). `make setup` is for operators: it never
+# creates that file and refuses to run on top of it, so production settings apply.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -9,14 +11,15 @@ PYTEST_ARGS ?= -n 2
 # Coverage of the whole suite, held at the floor in pyproject.toml ([tool.coverage.report]
 # fail_under). Running a subset? `make test PYTEST_ARGS="-k foo" COVERAGE=`.
 COVERAGE ?= --cov --cov-report=term:skip-covered
-export DEBUG ?= 1
+DEV_ENV_MARKER := Local development settings (created by make
 
-.PHONY: help install setup run test lint format worker beat bench clean
+.PHONY: help install dev-install setup dev-setup operator-env-check run test lint format worker beat bench clean
 
 help:
 	@echo "make run     set up a demo on SQLite and serve it on http://127.0.0.1:8000"
 	@echo "make test    create/update .venv and run lint, the traps check, migration checks and the whole suite (with a coverage floor)"
-	@echo "make setup   everything 'make run' does but serving (honours DATABASE_URL)"
+	@echo "make dev-setup  everything 'make run' does but serving (honours DATABASE_URL)"
+	@echo "make setup   operators: migrate, load the curriculum, collect static files (production settings)"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
 	@echo "make beat    the Celery beat scheduler (same)"
 	@echo "make bench   the benchmarks in bench/"
@@ -33,29 +36,45 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# A local .env with DEBUG=1, so `manage.py` works in this checkout without a prefix.
-# Variables set in the environment always win over .env (production sets DEBUG=0).
+# Development only: a local .env with DEBUG=1, so `manage.py` works in this checkout
+# without a prefix. Variables set in the environment always win over .env.
 .env:
 	@printf '%s\n' '# Local development settings (created by make; see .env.example).' 'DEBUG=1' > $@
 	@echo "Created .env with DEBUG=1 for local development."
 
-install: $(VENV)/.requirements node_modules/.package-lock.json .env
+install: $(VENV)/.requirements node_modules/.package-lock.json
 
-setup: install
+dev-install: install .env
+
+# An operator's `make setup` must not pick up the development .env silently.
+operator-env-check:
+	@if [ -z "$${DEBUG+set}" ] && [ -f .env ] && grep -qF '$(DEV_ENV_MARKER)' .env; then \
+	  echo "This checkout has the development .env (DEBUG=1) that 'make run'/'make test' create."; \
+	  echo "For production, delete it and set the variables of .env.example (DEBUG=0);"; \
+	  echo "for a development database, run 'make dev-setup'."; \
+	  exit 1; \
+	fi
+
+setup: operator-env-check install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_curriculum
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+dev-setup: dev-install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_curriculum
 	$(BIN)/python manage.py seed_demo --employees $(DEMO_EMPLOYEES)
 
-run: setup
+run: dev-setup
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-lint: install
+lint: dev-install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python ambassador/traps.py .
 
-format: install
+format: dev-install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -70,7 +89,7 @@ worker: install
 beat: install
 	$(BIN)/celery -A ambassador beat --loglevel INFO
 
-bench: install
+bench: dev-install
 	$(BIN)/python bench/import_employees.py --rows 10000
 	$(BIN)/python bench/seed_demo.py 1000 10000 50000
 
