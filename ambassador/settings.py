@@ -285,6 +285,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 COMPANY_NAME = env.str("COMPANY_NAME", default="Example Corp")
 COMPANY_PRIMARY_COLOR = env.str("COMPANY_PRIMARY_COLOR", default="#0b5cad")
 COMPANY_LOGO_URL = env.str("COMPANY_LOGO_URL", default="")
+# Hosts that lesson and quiz Markdown may load images from (https only), besides the
+# site's own media; any other image is removed when the content is saved.
+LESSON_IMAGE_HOSTS = env.list("LESSON_IMAGE_HOSTS", default=[])
 # Public certificate look-ups (`/verify/…`) allowed per client address and minute.
 CERTIFICATES_VERIFY_RATE_LIMIT = env.int("CERTIFICATES_VERIFY_RATE_LIMIT", default=30)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else environ.Env.NOTSET)

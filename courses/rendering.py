@@ -1,10 +1,12 @@
 """Markdown to safe HTML, done once when content is saved (never per request)."""
 
 import hashlib
+import re
 from urllib.parse import parse_qs, urlparse
 
 import markdown
 import nh3
+from django.conf import settings
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
@@ -21,18 +23,47 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def image_source_allowed(src: str) -> bool:
+    """Images only from the site's own media (`/media/…`, or the same path on SITE_URL's
+    host) or over https from a host in LESSON_IMAGE_HOSTS: no tracking pixels, no mixed
+    content."""
+    parsed = urlparse(src.strip())
+    media_path = "/" + settings.MEDIA_URL.strip("/") + "/"
+    if not parsed.scheme and not parsed.netloc:
+        return parsed.path.startswith(media_path)
+    host = (parsed.hostname or "").lower()
+    site = urlparse(settings.SITE_URL)
+    if parsed.scheme == site.scheme and host == (site.hostname or "").lower():
+        return parsed.path.startswith(media_path)
+    allowed_hosts = {name.lower() for name in settings.LESSON_IMAGE_HOSTS}
+    return parsed.scheme == "https" and host in allowed_hosts
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not image_source_allowed(value):
+        return None
+    return value
+
+
+# An <img> whose source was refused keeps no src: drop the element itself.
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
 def render_markdown(text: str) -> str:
     """Author Markdown → sanitised HTML. Raw HTML in the source is stripped by nh3;
-    headings stay below the page's own h1."""
+    headings stay below the page's own h1; images from elsewhere than the site's media
+    or LESSON_IMAGE_HOSTS are removed."""
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "fenced_code"])
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=_filter_attribute,
     )
+    return _IMAGE_WITHOUT_SOURCE.sub("", html)
 
 
 def content_version(*parts: str) -> str:
