@@ -109,8 +109,6 @@ def _company() -> tuple[dict[str, _Country], tuple[_Division, ...], dict]:
     return countries, divisions, pools
 
 
-# Sales has at least three teams (divisions.toml): two in the UK (the demo manager's
-# department needs sub-departments) and one in France, so even a small demo is multinational.
 _HR_DIVISION = "HR"
 _AUTHOR_DIVISION = "MKT"  # the generated authors write the social-media course
 _GENERATED_AUTHORS = 2
@@ -396,7 +394,9 @@ def _plan(*, employees: int, seed: int) -> _Plan:
     marketers = [
         p
         for p in people
-        if p.tier == 4 and p.demo is None and p.department.code.startswith(f"{ROOT_CODE}-MKT")
+        if p.tier == 4
+        and p.demo is None
+        and p.department.code.startswith(f"{ROOT_CODE}-{_AUTHOR_DIVISION}")
     ]
     for p in rng.sample(marketers, min(_GENERATED_AUTHORS, len(marketers))):
         p.groups = (AUTHORS_GROUP,)
