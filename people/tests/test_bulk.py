@@ -15,16 +15,7 @@ from people.bulk import (
     people_bulk_create,
 )
 from people.models import Department, Employee
-
-
-def parent_code(code):
-    parent = Department.objects.get_parent(Department.objects.get(code=code))
-    return parent.code if parent else None
-
-
-def assert_tree_is_sound():
-    problems = Department.objects.find_problems()
-    assert not any(problems), problems
+from people.tests.importing.helpers import assert_tree_is_sound, parent_code
 
 
 @pytest.mark.django_db
