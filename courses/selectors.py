@@ -121,11 +121,19 @@ class CourseOutline:
 
     @property
     def minutes_left(self):
-        minutes = 0
+        """The course's own estimate (the figure My training and the catalog show), in
+        proportion to the minutes of the lessons and items not done yet: "165 minutes"
+        before the start everywhere, never a second sum that disagrees by a minute."""
+        total = left = 0
         for module in self.modules:
-            minutes += sum(e.lesson.minutes for e in module.lessons if not e.done)
-            minutes += sum(i.minutes for i in module.items if not i.done)
-        return minutes
+            for minutes, done in [(e.lesson.minutes, e.done) for e in module.lessons] + [
+                (i.minutes, i.done) for i in module.items
+            ]:
+                total += minutes
+                left += 0 if done else minutes
+        if not total:
+            return self.course.estimated_minutes
+        return round(self.course.estimated_minutes * left / total)
 
     @property
     def next_step(self):
@@ -173,15 +181,6 @@ def course_outline_for(*, user, employee, code: str) -> CourseOutline:
     return course_outline(course=course_get_for(user=user, code=code), employee=employee)
 
 
-def lesson_siblings(*, course: Course) -> list[tuple[int, str, int]]:
-    """(id, title, module id) of every lesson of the course in order, for previous/next."""
-    return list(
-        Lesson.objects.filter(module__course=course)
-        .order_by("module__position", "module_id", "position", "pk")
-        .values_list("pk", "title", "module_id")
-    )
-
-
 def lesson_completion(*, employee, lesson) -> LessonCompletion | None:
     if employee is None:
         return None
@@ -191,23 +190,29 @@ def lesson_completion(*, employee, lesson) -> LessonCompletion | None:
 
 
 def lesson_page(*, lesson: Lesson, employee) -> dict:
-    """What the lesson page shows: the employee's enrollment and completion of it, its
-    place among the course's lessons, and where "Next" leads (at the end of a module, the
-    module's own items, e.g. its quiz, come first). A fixed number of queries."""
+    """What the lesson page shows: the course outline beside it (which also gives the
+    lesson's place among the course's lessons), the employee's enrollment and completion,
+    and where "Next" leads (at the end of a module, the module's own items, e.g. its quiz,
+    come first). A fixed number of queries."""
     course = lesson.module.course
-    siblings = lesson_siblings(course=course)
+    outline = course_outline(course=course, employee=employee)
+    siblings = [
+        (entry.lesson.pk, entry.lesson.title, module.module.pk)
+        for module in outline.modules
+        for entry in module.lessons
+    ]
     ids = [pk for pk, _title, _module in siblings]
     index = ids.index(lesson.pk)
-    enrollment = enrollment_current(employee=employee, course=course)
     next_lesson = siblings[index + 1] if index + 1 < len(siblings) else None
     next_item = None
     if next_lesson is None or next_lesson[2] != lesson.module_id:
-        items = module_items(course, enrollment).get(lesson.module_id, [])
+        items = next(m.items for m in outline.modules if m.module.pk == lesson.module_id)
         next_item = next((item for item in items if not item.done), items[0] if items else None)
     return {
         "course": course,
         "lesson": lesson,
-        "enrollment": enrollment,
+        "outline": outline,
+        "enrollment": outline.enrollment,
         "completion": lesson_completion(employee=employee, lesson=lesson),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": next_lesson,

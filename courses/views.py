@@ -63,6 +63,7 @@ def lesson_complete(request, code, lesson_id):
         template = "courses/_lesson_complete.html" if request.htmx else "courses/lesson_detail.html"
         return render(request, template, context)
     if request.htmx:
+        # The swapped-in message takes the focus; the progress and outline follow (oob).
         context = _lesson_context(request, lesson) | {"oob_progress": True}
         return render(request, "courses/_lesson_complete.html", context)
     messages.success(request, _("Lesson complete."))

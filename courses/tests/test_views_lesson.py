@@ -102,9 +102,9 @@ def test_lesson_page_query_count_does_not_grow(
     client = client_for(employee)
     client.post(lesson_url(lesson, "courses:lesson-complete"))
     # session, user, employee, nav roles (managed departments, permissions ×2),
-    # course, lesson, siblings, enrollment, module items (quizzes: 1 without quizzes),
-    # completion
-    with django_assert_num_queries(12):
+    # course, lesson, the outline (enrollment, modules, their lessons, completions,
+    # module items: 1 query without quizzes), completion
+    with django_assert_num_queries(14):
         assert client.get(lesson_url(lesson)).status_code == 200
 
 
@@ -138,3 +138,37 @@ def test_uploaded_video_is_served_only_to_those_who_may_see_the_lesson(
     lesson.module.course.published = False
     lesson.module.course.save()
     assert client.get(video_url).status_code == 404
+
+
+def test_lesson_page_shows_the_outline_with_done_marks_and_the_current_lesson(client_for, employee):
+    course = course_with_lessons(modules=2, lessons=2)
+    lessons = list(
+        Lesson.objects.filter(module__course=course).order_by("module__position", "position")
+    )
+    client = client_for(employee)
+    client.post(lesson_url(lessons[0], "courses:lesson-complete"))
+    html = client.get(lesson_url(lessons[1])).content.decode()
+    outline = html[
+        html.index('id="course-outline"') : html.index("</ol>", html.index('id="course-outline"'))
+    ]
+    for lesson in lessons:
+        assert lesson.title in outline
+    current = outline[
+        outline.index('aria-current="page"') - 300 : outline.index('aria-current="page"')
+    ]
+    assert lesson_url(lessons[1]) in current
+    assert outline.count("(done)") == 1  # the first lesson only
+
+
+def test_completing_by_htmx_focuses_the_message_and_refreshes_the_outline(client_for, employee):
+    course = course_with_lessons(modules=1, lessons=2)
+    lesson = first_lesson(course)
+    response = client_for(employee).post(
+        lesson_url(lesson, "courses:lesson-complete"), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert 'role="status" tabindex="-1" autofocus' in html
+    assert (
+        'id="course-outline" class="course-outline list-unstyled mb-0" hx-swap-oob="true"' in html
+    )
+    assert "(done)" in html
