@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ambassador.admin_site import admin_site_customise
 from certificates.urls import verify_urlpatterns
 from courses import views as courses_views
 
 admin.site.site_header = settings.COMPANY_NAME + " · Ambassador"
+admin_site_customise()
 
 urlpatterns = [
     path("", courses_views.my_training, name="home"),

@@ -26,6 +26,8 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept with the certificate; not shown on the public verification page."),
     )
+    # Set by the confirmation step's button: the first submission only asks to confirm.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

@@ -69,7 +69,13 @@ def certificate_revoke(request, code: str):
         Certificate.objects.select_related("revoked_by"), code=normalise_code(code)
     )
     form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    confirming = False
+    if request.method == "POST" and "edit" in request.POST:
+        # "Change the reason" on the confirmation step: back to the form, reason kept.
+        form = RevokeForm(initial={"reason": request.POST.get("reason", "")})
+    elif request.method == "POST" and form.is_valid() and not form.cleaned_data["confirmed"]:
+        confirming = not certificate.revoked_at  # first step: show what will happen
+    elif request.method == "POST" and form.is_valid():
         revoked = services.certificate_revoke(
             certificate=certificate, reason=form.cleaned_data["reason"], by=request.user
         )
@@ -81,7 +87,12 @@ def certificate_revoke(request, code: str):
     return render(
         request,
         "certificates/certificate_revoke.html",
-        {"certificate": certificate, "form": form, "state": certificate.current_state},
+        {
+            "certificate": certificate,
+            "form": form,
+            "state": certificate.current_state,
+            "confirming": confirming,
+        },
     )
 
 
@@ -115,10 +126,20 @@ def _too_many(request):
 @login_not_required
 @require_GET
 def verify_lookup(request):
-    """The public form to type a code; a valid code redirects to its stable URL."""
+    """The public form to type a code; a known code redirects to its stable URL, an
+    unknown one is answered here, with the code shown exactly as the person typed it."""
     form = VerifyForm(request.GET or None)
     if form.is_valid():
+        if _rate_limited(request):
+            return _too_many(request)
         code = form.cleaned_data["code"]
+        if selectors.certificate_get_by_code(code=code) is None:
+            return render(
+                request,
+                "certificates/verify_not_found.html",
+                {"form": VerifyForm(initial={"code": request.GET["code"][:64]})},
+                status=404,
+            )
         return redirect("certificate-verify", code=_display(code))
     return render(request, "certificates/verify_lookup.html", {"form": form})
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -40,6 +41,10 @@ def directory(request):
     departments = departments_visible_to(request.user)
     form = DirectoryFilterForm(request.GET or None, departments=departments)
     filters = form.cleaned_data if form.is_valid() else {}
+    if "department" in form.errors:
+        # Only a changed URL names a department outside the list offered: 404, the
+        # reports' rule for anything outside the scope (it does not say whether it exists).
+        raise Http404(_("No department with this code in the departments you can see."))
     employees = employee_directory(
         request.user,
         query=filters.get("q", ""),

@@ -24,7 +24,16 @@ def test_hr_sees_a_confirmation_form_then_revokes(certificate, hr, client_for):
     response = client.get(_url(certificate))
     assert response.status_code == 200
     assert "Reason for revoking" in response.content.decode()
-    response = client.post(_url(certificate), {"reason": "Completed on someone else's account"})
+    reason = "Completed on someone else's account"
+    # The first step only asks to confirm, restating what will happen; nothing changes.
+    response = client.post(_url(certificate), {"reason": reason})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Confirm the revocation" in page and "Yes, revoke this certificate" in page
+    assert "Completed on someone else&#x27;s account" in page
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    response = client.post(_url(certificate), {"reason": reason, "confirmed": "1"})
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
@@ -46,9 +55,9 @@ def test_a_reason_is_required(certificate, hr, client_for):
 
 def test_revoking_twice_changes_nothing_and_says_so(certificate, hr, client_for):
     client = client_for(hr)
-    client.post(_url(certificate), {"reason": "First"})
+    client.post(_url(certificate), {"reason": "First", "confirmed": "1"})
     first = Certificate.objects.get(pk=certificate.pk)
-    response = client.post(_url(certificate), {"reason": "Second"}, follow=True)
+    response = client.post(_url(certificate), {"reason": "Second", "confirmed": "1"}, follow=True)
     assert "already revoked: nothing was changed" in response.content.decode()
     second = Certificate.objects.get(pk=certificate.pk)
     assert (second.revoked_at, second.revoked_reason) == (first.revoked_at, "First")
@@ -154,3 +163,11 @@ def test_hr_is_offered_the_admin_action(certificate, hr, client_for):
     hr.user.save(update_fields=["is_staff"])
     url = reverse("admin:certificates_certificate_changelist")
     assert 'value="revoke_certificates"' in client_for(hr).get(url).content.decode()
+
+
+def test_change_the_reason_goes_back_to_the_form_with_the_reason_kept(certificate, hr, client_for):
+    response = client_for(hr).post(_url(certificate), {"reason": "Typo in reson", "edit": "1"})
+    page = response.content.decode()
+    assert "Revoke a certificate" in page and "Typo in reson</textarea>" in page
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None

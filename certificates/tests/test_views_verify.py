@@ -122,3 +122,11 @@ def test_the_lookup_limit_is_a_setting(certificate, client_for, settings):
     with time_machine.travel(datetime.datetime(2025, 6, 1, 8, tzinfo=datetime.UTC), tick=False):
         statuses = [client.get(certificate.get_verification_path()).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_an_unknown_code_is_shown_back_exactly_as_typed(db, client_for):
+    response = client_for(None).get(LOOKUP, {"code": "BOGUS-CODE-1234"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Certificate not found" in page
+    assert 'value="BOGUS-CODE-1234"' in page and "BOGUS-CODE1-234" not in page

@@ -14,13 +14,17 @@ def test_manager_finds_employee_of_a_sub_department(client_for, manager, employe
     assert "outsider@example.com" not in response.content.decode()
 
 
-def test_department_filter_outside_scope_is_ignored_with_an_error(
+def test_department_filter_outside_scope_is_404_like_the_reports(
     client_for, manager, org, outsider
 ):
-    response = client_for(manager).get(URL, {"department": org["finance"].code})
-    assert response.status_code == 200
-    assert "outsider@example.com" not in response.content.decode()
-    assert response.context["form"].errors["department"]
+    client = client_for(manager)
+    for code in (org["finance"].code, "NO-SUCH-DEPARTMENT"):  # outside, or not there
+        response = client.get(URL, {"department": code})
+        assert response.status_code == 404, code
+        assert "outsider@example.com" not in response.content.decode()
+        # The htmx request (the filter form on the page) gets the same answer.
+        assert client.get(URL, {"department": code}, HTTP_HX_REQUEST="true").status_code == 404
+    assert client.get(URL, {"department": org["north"].code}).status_code == 200
 
 
 def test_hr_sees_everyone(client_for, hr, employee, outsider):
