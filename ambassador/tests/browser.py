@@ -61,7 +61,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    # Reduced motion: Bootstrap then skips its colour transitions, so axe never measures
+    # a button's contrast halfway through a hover fade.
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -71,7 +73,12 @@ def page(browser, live_server):
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["1280px", "390px"])
 def sized_page(request, browser, live_server):
     """A page at desktop width, then again at phone width (the test runs twice)."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=request.param)
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport=request.param,
+        reduced_motion="reduce",  # as in `page`
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
