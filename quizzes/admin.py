@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_inlines import LabelledTabularInline
+
 from .forms import ChoiceInlineFormSet
 from .models import Attempt, AttemptAnswer, Choice, Question, Quiz
 
@@ -21,11 +23,19 @@ class QuestionInline(admin.StackedInline):
     show_change_link = True
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(LabelledTabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ["position", "text", "is_correct", "feedback"]
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("text", "feedback"):
+            field.widget.attrs.update({"rows": 3, "cols": 36})  # fits a 1280px window
+        elif field is not None and db_field.name == "position":
+            field.widget.attrs["class"] = "vSmallField"
+        return field
 
 
 @admin.register(Quiz)
