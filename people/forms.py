@@ -54,14 +54,8 @@ class EmployeeImportForm(forms.Form):
             "line_manager_number, job_title, locale, hired_on (YYYY-MM-DD), manages_departments."
         ),
     )
-    dry_run = forms.BooleanField(
-        label=_("Dry run: show what would change, change nothing"), required=False, initial=True
-    )
     deactivate_missing = forms.BooleanField(
         label=_("Deactivate employees who are not in the file (leavers)"), required=False
-    )
-    send_invitations = forms.BooleanField(
-        label=_("Email an invitation to new employees"), required=False, initial=True
     )
 
     def clean_file(self):
@@ -75,3 +69,10 @@ class EmployeeImportForm(forms.Form):
                 % {"size": MAX_FILE_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class EmployeeImportConfirmForm(forms.Form):
+    """The second step: import the checked file (named by its staging token)."""
+
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    send_invitations = forms.BooleanField(required=False, initial=False)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -149,3 +150,27 @@ class Employee(models.Model):
     @property
     def is_active(self):
         return self.user.is_active
+
+
+class StagedImport(models.Model):
+    """An HR file kept between its dry run and "Import this file now" (see
+    `people.import_staging`): under an unguessable token, for its uploader only, for a
+    short time, and used at most once."""
+
+    token = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    deactivate_missing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staged HR file")
+        verbose_name_plural = _("staged HR files")
+        indexes = [
+            # The purge of expired files on every new upload.
+            models.Index(fields=["created_at"], name="people_stagedimport_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,3 +1,5 @@
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .access import request_employee, role_required
-from .forms import DirectoryFilterForm, EmployeeImportForm, ProfileForm
+from .forms import (
+    DirectoryFilterForm,
+    EmployeeImportConfirmForm,
+    EmployeeImportForm,
+    ProfileForm,
+)
+from .import_staging import staged_import_claim, staged_import_create
 from .importing import employees_import
 from .selectors import (
     department_options,
@@ -75,28 +83,81 @@ def directory(request):
 @role_required("hr")
 @require_http_methods(["GET", "POST"])
 def employee_import(request):
+    """Two steps: the upload is checked by a dry run and kept (`people.import_staging`);
+    "Import this file now" imports exactly that file, once, inviting new employees only
+    if that box is ticked on the confirmation."""
     if not request.user.has_perm("people.import_employees"):
         raise PermissionDenied
-    report = None
+    if request.method == "POST" and "token" in request.POST:
+        return _employee_import_confirm(request)
     form = EmployeeImportForm(request.POST or None, request.FILES or None)
+    report = staged = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with transaction.atomic():
-            report = employees_import(
-                file=upload,
+        content = upload.read()
+        report = employees_import(
+            file=io.BytesIO(content),
+            filename=upload.name,
+            dry_run=True,
+            deactivate_missing=form.cleaned_data["deactivate_missing"],
+            acting_user=request.user,
+        )
+        if report.errors:
+            messages.error(request, _("The file has errors: nothing was changed."))
+        else:
+            staged = staged_import_create(
+                user=request.user,
                 filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
+                content=content,
                 deactivate_missing=form.cleaned_data["deactivate_missing"],
+            )
+    context = {
+        "form": form,
+        "report": report,
+        "staged": staged,
+        "confirm_form": EmployeeImportConfirmForm(initial={"token": staged.token})
+        if staged
+        else None,
+    }
+    return render(request, "people/employee_import.html", context)
+
+
+def _employee_import_confirm(request):
+    form = EmployeeImportConfirmForm(request.POST)
+    report = None
+    with transaction.atomic():
+        staged = (
+            staged_import_claim(token=form.cleaned_data["token"], user=request.user)
+            if form.is_valid()
+            else None
+        )
+        if staged is not None:
+            report = employees_import(
+                file=io.BytesIO(staged.content),
+                filename=staged.filename,
+                deactivate_missing=staged.deactivate_missing,
                 send_invitations=form.cleaned_data["send_invitations"],
                 acting_user=request.user,
             )
-        if report.errors:
-            messages.error(request, _("The file has errors: nothing was changed."))
-        elif report.dry_run:
-            messages.info(request, _("Dry run: nothing was changed."))
-        else:
-            messages.success(request, _("The import is complete."))
-    return render(request, "people/employee_import.html", {"form": form, "report": report})
+    if report is None:
+        messages.error(
+            request,
+            _(
+                "This file was already imported, or its check is more than 30 minutes old: "
+                "nothing was changed. Upload the file again."
+            ),
+        )
+        return redirect("people:employee-import")
+    if report.errors:  # the organisation changed since the check
+        messages.error(request, _("The file has errors now: nothing was changed."))
+    else:
+        messages.success(request, _("The import is complete."))
+    invited = report.employees_created if form.cleaned_data["send_invitations"] else 0
+    return render(
+        request,
+        "people/employee_import.html",
+        {"form": EmployeeImportForm(), "report": report, "imported": True, "invited": invited},
+    )
 
 
 @login_not_required

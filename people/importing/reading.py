@@ -9,6 +9,7 @@ streamed in openpyxl's read-only mode.
 """
 
 import csv
+import difflib
 import io
 import logging
 import re
@@ -226,17 +227,26 @@ def _header_positions(header_line: int, header: list[str]) -> tuple[dict[str, in
         positions[name] = index
     missing = [column for column in REQUIRED_COLUMNS if column not in positions]
     if missing:
-        errors.insert(
-            0,
-            RowError(
-                header_line,
-                _(
-                    "Missing required column(s): %(columns)s. The header row must name: %(required)s."
-                )
-                % {"columns": ", ".join(missing), "required": ", ".join(REQUIRED_COLUMNS)},
-            ),
-        )
+        message = _(
+            "Missing required column(s): %(columns)s. The header row must name: %(required)s."
+        ) % {"columns": ", ".join(missing), "required": ", ".join(REQUIRED_COLUMNS)}
+        unknown = [
+            cell.strip() for cell in header if cell.strip() and _header_name(cell) not in COLUMNS
+        ]
+        if unknown:
+            message += " " + _("Columns not recognised: %(columns)s.") % {
+                "columns": ", ".join(_unknown_column(name) for name in unknown)
+            }
+        errors.insert(0, RowError(header_line, message))
     return positions, errors
+
+
+def _unknown_column(name: str) -> str:
+    """`employee_no (did you mean employee_number?)` for a near miss, else the name."""
+    close = difflib.get_close_matches(_header_name(name), COLUMNS, n=1, cutoff=0.6)
+    if not close:
+        return name
+    return _("%(name)s (did you mean %(column)s?)") % {"name": name, "column": close[0]}
 
 
 def _rows_from_table(
