@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0003_user_name_index"),
+        ("people", "0004_drop_unused_uninvited_index"),
     ]
 
     operations = [
