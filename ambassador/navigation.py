@@ -55,11 +55,27 @@ NAVIGATION = (
     ),
     Group(
         _("Team"),  # managers (their departments) and HR (everyone)
-        (Entry(_("People"), "people:employee-list", role="sees_people"),),
+        (
+            Entry(_("People"), "people:employee-list", role="sees_people"),
+            Entry(
+                _("Completion report"),
+                "reports:completion",
+                role="sees_people",
+                also=("reports:employee-detail",),
+            ),
+            Entry(_("Activity matrix"), "reports:matrix", role="sees_people"),
+            Entry(_("Weakest topics"), "reports:weakest-topics", role="sees_people"),
+        ),
     ),
     Group(
         _("HR"),
         (
+            Entry(
+                _("HR dashboard"),
+                "reports:hr-dashboard",
+                role="hr",
+                also=("reports:certificates-expiring",),
+            ),
             Entry(_("Import employees"), "people:employee-import", role="hr"),
             Entry(
                 _("Certificates"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -35,15 +35,23 @@ def test_an_employee_sees_their_own_training_only(employee):
     assert _seen(employee.user) == LEARNING
 
 
+TEAM = {
+    ("Team", "People"),
+    ("Team", "Completion report"),
+    ("Team", "Activity matrix"),
+    ("Team", "Weakest topics"),
+}
+
+
 @pytest.mark.django_db
 def test_a_manager_also_finds_their_team(manager):
-    assert _seen(manager.user) == LEARNING | {("Team", "People")}
+    assert _seen(manager.user) == LEARNING | TEAM
 
 
 @pytest.mark.django_db
 def test_hr_finds_people_import_and_certificates(hr):
-    assert _seen(hr.user) == LEARNING | {
-        ("Team", "People"),
+    assert _seen(hr.user) == LEARNING | TEAM | {
+        ("HR", "HR dashboard"),
         ("HR", "Import employees"),
         ("HR", "Certificates"),
     }

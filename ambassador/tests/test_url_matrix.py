@@ -65,6 +65,27 @@ EXPECTED = {
             "hr": 200,
         },
     ),
+    # Reports: managers (their subtrees) and HR; everyone else 403. Out-of-scope ids are
+    # 404s (reports/tests); the department rows redirect to the report without htmx.
+    "reports:completion": (None, {"anonymous": LOGIN, "manager": 200, "hr": 200, "*": 403}),
+    "reports:completion-export": (
+        "csv",
+        {"anonymous": LOGIN, "manager": 200, "hr": 200, "*": 403},
+    ),
+    "reports:department-rows": (
+        "department",
+        {"anonymous": LOGIN, "manager": 302, "hr": 302, "*": 403},
+    ),
+    "reports:employee-detail": (
+        "employee",
+        {"anonymous": LOGIN, "manager": 200, "hr": 200, "*": 403},
+    ),
+    "reports:matrix": (None, {"anonymous": LOGIN, "manager": 200, "hr": 200, "*": 403}),
+    # Without a course the export sends the user to the matrix page to choose one.
+    "reports:matrix-export": ("csv", {"anonymous": LOGIN, "manager": 302, "hr": 302, "*": 403}),
+    "reports:weakest-topics": (None, {"anonymous": LOGIN, "manager": 200, "hr": 200, "*": 403}),
+    "reports:hr-dashboard": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    "reports:certificates-expiring": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
 }
 
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "socialaccount_", "mfa_", "headless", "usersessions_")
@@ -119,6 +140,9 @@ def url_kwargs(personas, settings, tmp_path):
         "quiz": {"code": quiz.code},
         "attempt": {"pk": attempt.pk},
         "submitted_attempt": {"pk": submitted.pk},
+        "csv": {"fmt": "csv"},
+        "department": {"pk": personas["employee"].department_id},
+        "employee": {"pk": personas["employee"].pk},
     }
 
 
