@@ -51,7 +51,8 @@ def test_manager_drills_down_filters_overdue_and_downloads_csv(demo, page):
     manager_department = Department.objects.get(managers__email="manager@example.com")
     team = Department.objects.get_children(manager_department).order_by("name").first()
     sign_in(page, "manager@example.com", PASSWORD)
-    page.get_by_role("link", name="Reports", exact=True).click()
+    page.get_by_role("button", name="Team").click()
+    page.get_by_role("link", name="Completion report").click()
     page.get_by_role("heading", name="Completion report").wait_for()
     assert_accessible(page)
 
@@ -85,6 +86,7 @@ def test_manager_drills_down_filters_overdue_and_downloads_csv(demo, page):
 
 def test_hr_opens_the_dashboard(demo, page):
     sign_in(page, "hr@example.com", PASSWORD)
+    page.get_by_role("button", name="HR", exact=True).click()
     page.get_by_role("link", name="HR dashboard").click()
     page.get_by_role("heading", name="HR dashboard").wait_for()
     assert page.get_by_role("link", name="Social Media 101").is_visible()
