@@ -274,7 +274,9 @@ def kolibri_matrix_load(path) -> tuple[Department, Course, int]:
     if department is not None and course is not None:
         return department, course, len(learners)
     with transaction.atomic():
-        department = Department.add_root(code=code, name=f"Kolibri class of {len(learners)}")
+        department = Department.objects.add_root(
+            code=code, name=f"Kolibri class of {len(learners)}"
+        )
         course = Course.objects.create(
             code=code.lower(), title=f"Kolibri class {len(learners)}", published=True
         )

@@ -69,8 +69,12 @@ class ReportFilters:
 
 
 def report_employees(user) -> QuerySet[Employee]:
-    """The active employees a report may show to `user` (the one scoping rule)."""
-    return employees_visible_to(user).filter(user__is_active=True)
+    """The active employees a report may show to `user`: the one scoping rule, narrowed
+    to the departments in scope (a manager's own record, when they work outside the
+    departments they manage, is theirs to see but not part of their reports)."""
+    return employees_visible_to(user).filter(
+        user__is_active=True, department__in=report_departments(user).values("pk")
+    )
 
 
 def report_departments(user) -> QuerySet[Department]:
@@ -230,6 +234,7 @@ class DepartmentNode:
     own: Tally = field(default_factory=Tally)  # the department's own employees
     subtree: Tally = field(default_factory=Tally)  # with every department below it
     children: list["DepartmentNode"] = field(default_factory=list)
+    own_by_course: dict[int, Tally] = field(default_factory=dict)
 
     @property
     def has_children(self):
@@ -240,15 +245,40 @@ class DepartmentNode:
 class Rollup:
     nodes: dict[int, DepartmentNode]
     tops: list[DepartmentNode]  # the highest departments of the scope, by name
+    course_titles: dict[int, str] = field(default_factory=dict)
 
     def get(self, pk) -> DepartmentNode | None:
         return self.nodes.get(pk)
 
+    def total(self, department: DepartmentNode | None = None) -> Tally:
+        """The tally of one department's subtree, or of the whole scope."""
+        if department is not None:
+            return department.subtree
+        total = Tally()
+        for top in self.tops:
+            total.add(top.subtree)
+        return total
+
+    def by_course(self, department: DepartmentNode | None = None) -> list["CourseRow"]:
+        """Per course, for one department's subtree or the whole scope, from the same
+        grouped rows (no query)."""
+        prefix = department.path if department is not None else ""
+        tallies: dict[int, Tally] = {}
+        for node in self.nodes.values():
+            if node.path.startswith(prefix):
+                for course_id, tally in node.own_by_course.items():
+                    tallies.setdefault(course_id, Tally()).add(tally)
+        return sorted(
+            (CourseRow(pk, self.course_titles[pk], tally) for pk, tally in tallies.items()),
+            key=lambda row: (row.title, row.course_id),
+        )
+
 
 def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -> Rollup:
-    """Every department in scope with its own and its subtree's tallies. Two queries:
-    the departments, and the enrollments grouped by department; the subtree sums are
-    added up the tree in memory (a materialised path's prefixes are its ancestors)."""
+    """Every department in scope with its own and its subtree's tallies, per course too.
+    Two queries: the departments, and the enrollments grouped by department and course;
+    the subtree sums are added up the tree in memory (a materialised path's prefixes are
+    its ancestors), and per-course summaries come from the same rows (`by_course`)."""
     departments = report_departments(user).values_list("pk", "code", "name", "path", "depth")
     nodes = {}
     by_path = {}
@@ -258,15 +288,18 @@ def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -
         by_path[path] = node
     grouped = (
         enrollments.order_by()
-        .values("employee__department_id")
+        .values("employee__department_id", "course_id", "course__title")
         .annotate(**tally_annotations(today))
     )
     step = Department.steplen
+    titles = {}
     for row in grouped:
         node = nodes.get(row["employee__department_id"])
-        if node is None:  # an employee seen as themselves, outside the managed subtrees
+        if node is None:  # not in scope (cannot happen through `enrollments_for`)
             continue
         tally = Tally.from_row(row)
+        titles[row["course_id"]] = row["course__title"]
+        node.own_by_course[row["course_id"]] = tally
         node.own.add(tally)
         for end in range(step, len(node.path) + 1, step):
             ancestor = by_path.get(node.path[:end])
@@ -279,7 +312,7 @@ def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -
             tops.append(node)
         else:
             parent.children.append(node)
-    return Rollup(nodes=nodes, tops=tops)
+    return Rollup(nodes=nodes, tops=tops, course_titles=titles)
 
 
 # --- The drill-down: one row per employee × course ---------------------------------------------

@@ -23,7 +23,6 @@ from .selectors import (
     MIN_GROUP,
     ReportFilters,
     completions_per_week,
-    course_summary,
     department_rollup,
     departments_behind,
     drilldown_rows,
@@ -78,38 +77,31 @@ def completion_report(request):
     today = timezone.localdate()
     form, filters = _report_filters(request)
     enrollments = enrollments_for(request.user, filters, today=today)
-    page = Paginator(drilldown_rows(enrollments, sort=form.sort_value), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(drilldown_rows(enrollments, sort=form.sort_value), PAGE_SIZE)
     partial = request.htmx and not request.htmx.history_restore_request
     context = {
         "form": form,
         "filters": filters,
-        "page": page,
         "today": today,
         "sort": form.sort_value,
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, "sort"),
         "rollup_querystring": _querystring(request, "department"),
     }
-    if partial:
-        response = render(request, "reports/_employee_rows.html", context)
-    else:
+    if not partial:
         # The summaries count what the course and mandatory filters select (status,
-        # overdue and the name search narrow the employee list only); the roll-up shows
-        # every department in scope, the selected one first.
+        # overdue and the name search narrow the employee list only), in one grouped
+        # query; the roll-up shows every department in scope, the selected one first.
         summary = ReportFilters(course=filters.course, mandatory=filters.mandatory)
         rollup = department_rollup(
             request.user, enrollments_for(request.user, summary, today=today), today=today
         )
         selected = rollup.get(filters.department.pk) if filters.department else None
-        summary = ReportFilters(
-            course=filters.course, department=filters.department, mandatory=filters.mandatory
-        )
+        if not (filters.status or filters.overdue or filters.q):
+            # The list counts the same rows as the summary: no COUNT query needed.
+            paginator.__dict__["count"] = rollup.total(selected).total
         context.update(
-            courses=course_summary(
-                enrollments_for(request.user, summary, today=today), today=today
-            ),
+            courses=rollup.by_course(selected),
             rollup=rollup,
             selected=selected,
             rollup_rows=[selected] if selected else rollup.tops,
@@ -118,7 +110,9 @@ def completion_report(request):
             ),
             breadcrumbs=_breadcrumbs(rollup, selected),
         )
-        response = render(request, "reports/completion_report.html", context)
+    context["page"] = paginator.get_page(request.GET.get("page"))
+    template = "reports/_employee_rows.html" if partial else "reports/completion_report.html"
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -290,7 +284,7 @@ def hr_dashboard(request):
     rollup = department_rollup(request.user, mandatory, today=today)
     weeks = completions_per_week(today=today)
     context = {
-        "mandatory": course_summary(mandatory, today=today),
+        "mandatory": rollup.by_course(),
         "weeks": weeks,
         "weeks_total": sum(bar.count for bar in weeks),
         "behind": departments_behind(rollup),

@@ -92,6 +92,18 @@ def test_course_and_department_counts_match_brute_force_for_hr(seed, hr_user):
         assert sum(count for _, count, _ in node.subtree.segments) == node.subtree.total
         assert sum(w for _, _, w in node.subtree.segments) in (0, 100)
     assert {top.pk for top in rollup.tops} == {org.root.pk, hr_user.employee.department_id}
+    # Per course from the same grouped rows, for the whole scope and for one subtree.
+    assert [(r.course_id, as_dict(r.tally)) for r in rollup.by_course()] == [
+        (r.course_id, as_dict(r.tally)) for r in rows
+    ]
+    node = rollup.get(org.departments[1].pk)
+    for row in rollup.by_course(node):
+        under = [
+            e
+            for e in scoped
+            if e.course_id == row.course_id and e.employee.department.path.startswith(node.path)
+        ]
+        assert as_dict(row.tally) == brute_tally(under, today)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
