@@ -275,7 +275,7 @@ def kolibri_matrix_load(path) -> tuple[Department, Course, int]:
         return department, course, len(learners)
     with transaction.atomic():
         department = Department.objects.add_root(
-            code=code, name=f"Kolibri class of {len(learners)}"
+            {"code": code, "name": f"Kolibri class of {len(learners)}"}
         )
         course = Course.objects.create(
             code=code.lower(), title=f"Kolibri class {len(learners)}", published=True
