@@ -70,18 +70,18 @@ NAVIGATION = (
     Group(
         _("HR"),
         (
-            Entry(
-                _("HR dashboard"),
-                "reports:hr-dashboard",
-                role="hr",
-                also=("reports:certificates-expiring",),
-            ),
             Entry(_("Import employees"), "people:employee-import", role="hr"),
             Entry(
                 _("Certificates"),
                 "certificates:certificate-search",
                 role="hr",
                 also=("certificates:certificate-revoke",),
+            ),
+            Entry(
+                _("HR dashboard"),
+                "reports:hr-dashboard",
+                role="hr",
+                also=("reports:certificates-expiring",),
             ),
         ),
     ),
