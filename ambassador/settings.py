@@ -291,6 +291,17 @@ COMPANY_LOGO_URL = env.str("COMPANY_LOGO_URL", default="")
 LESSON_IMAGE_HOSTS = env.list("LESSON_IMAGE_HOSTS", default=[])
 # Public certificate look-ups (`/verify/…`) allowed per client address and minute.
 CERTIFICATES_VERIFY_RATE_LIMIT = env.int("CERTIFICATES_VERIFY_RATE_LIMIT", default=30)
+# Who employees contact about social media, shown in the lessons where the course says
+# "{{social_team}}", "{{social_email}}", "{{out_of_hours}}" and "{{whistleblowing}}"
+# (see courses.rendering.fill_contacts). Fill them in for your company.
+SOCIAL_MEDIA_TEAM = env.str("SOCIAL_MEDIA_TEAM", default="the Social Media team")
+SOCIAL_MEDIA_EMAIL = env.str("SOCIAL_MEDIA_EMAIL", default="social@example.com")
+SOCIAL_MEDIA_OUT_OF_HOURS = env.str(
+    "SOCIAL_MEDIA_OUT_OF_HOURS", default="the security desk, on +1 555 0100, at any hour"
+)
+WHISTLEBLOWING_CHANNEL = env.str(
+    "WHISTLEBLOWING_CHANNEL", default="the ethics line described on the intranet's Speak Up page"
+)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else environ.Env.NOTSET)
 
 # --- Security (production) -----------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Employee
 
-from .rendering import content_version, render_markdown, video_embed_url
+from .rendering import content_version, fill_contacts, render_markdown, video_embed_url
 
 
 class Course(models.Model):
@@ -136,6 +136,11 @@ class Lesson(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "body_version"}
         super().save(*args, **kwargs)
+
+    @property
+    def body_display_html(self) -> str:
+        """The rendered body with the company's contacts filled in (settings)."""
+        return fill_contacts(self.body_html)
 
     def clean(self):
         if self.video_url and video_embed_url(self.video_url) is None:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import markdown
 import nh3
 from django.conf import settings
+from django.utils.html import escape
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
@@ -64,6 +65,24 @@ def render_markdown(text: str) -> str:
         attribute_filter=_filter_attribute,
     )
     return _IMAGE_WITHOUT_SOURCE.sub("", html)
+
+
+# Placeholders lessons may use for the company's own contacts → the setting that fills them.
+CONTACT_PLACEHOLDERS = {
+    "{{social_team}}": "SOCIAL_MEDIA_TEAM",
+    "{{social_email}}": "SOCIAL_MEDIA_EMAIL",
+    "{{out_of_hours}}": "SOCIAL_MEDIA_OUT_OF_HOURS",
+    "{{whistleblowing}}": "WHISTLEBLOWING_CHANNEL",
+}
+
+
+def fill_contacts(html: str) -> str:
+    """Put the company's contacts (settings, escaped) into rendered lesson HTML. Done at
+    display time, so changing a setting needs no reload of the curriculum."""
+    for placeholder, name in CONTACT_PLACEHOLDERS.items():
+        if placeholder in html:
+            html = html.replace(placeholder, escape(getattr(settings, name)))
+    return html
 
 
 def content_version(*parts: str) -> str:

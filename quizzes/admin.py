@@ -26,8 +26,10 @@ class QuestionInline(admin.StackedInline):
 class ChoiceInline(LabelledTabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
-    fields = ["position", "text", "is_correct", "feedback"]
+    fields = ["position", "segment_kind", "text", "is_correct", "feedback"]
     extra = 0
+    verbose_name = _("choice (or spot-the-risk segment)")
+    verbose_name_plural = _("choices (or, for a spot-the-risk item, the post's segments in order)")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -60,6 +62,7 @@ class QuizAdmin(admin.ModelAdmin):
         "intro",
         ("pass_mark_percent", "max_attempts"),
         ("questions_per_attempt", "shuffle_choices", "time_limit_minutes"),
+        "review_policy",
         "statistics_link",
     ]
     inlines = [QuestionInline]
@@ -89,7 +92,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 class AttemptAnswerInline(admin.TabularInline):
     model = AttemptAnswer
-    fields = ["position", "question", "chosen", "is_correct", "wrong_choice"]
+    fields = ["position", "question", "chosen", "is_correct", "segments_right", "wrong_choice"]
     readonly_fields = fields
     extra = 0
     can_delete = False

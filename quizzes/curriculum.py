@@ -20,6 +20,26 @@ from .models import AttemptAnswer, Choice, Question, Quiz
 QUIZ_KINDS = set(Quiz.Kind.values)
 QUESTION_KINDS = set(Question.Kind.values)
 PLATFORMS = set(Question.Platform.values)
+SEGMENT_KINDS = set(Choice.SegmentKind.values)
+REVIEW_POLICIES = set(Quiz.ReviewPolicy.values)
+
+
+def _items(question: dict) -> list[dict]:
+    """The choices of a question, or the segments of a spot-the-risk item as choices
+    (`risky` → `correct`, `kind` → `segment_kind`)."""
+    if question.get("kind") == Question.Kind.SPOT_RISK:
+        return [
+            {
+                "text": segment.get("text"),
+                "correct": segment.get("risky"),
+                "feedback": segment.get("feedback", ""),
+                "segment_kind": segment.get("kind", ""),
+            }
+            if isinstance(segment, dict)
+            else segment
+            for segment in question.get("segments") or []
+        ]
+    return question.get("choices") or []
 
 
 def quizzes_load_for_course(sender, *, course, folder: Path, summary: LoadSummary, **kwargs):
@@ -41,6 +61,8 @@ def _validate(path: Path, data: dict, course) -> Module:
             _fail(path, f"[quiz] needs '{key}'")
     if meta.get("kind", "check") not in QUIZ_KINDS:
         _fail(path, f"quiz kind must be one of {sorted(QUIZ_KINDS)}")
+    if meta.get("review_policy", Quiz.ReviewPolicy.FULL) not in REVIEW_POLICIES:
+        _fail(path, f"review_policy must be one of {sorted(REVIEW_POLICIES)}")
     pass_mark = meta.get("pass_mark_percent", 80)
     if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
         _fail(path, "pass_mark_percent must be a whole number from 1 to 100")
@@ -68,16 +90,31 @@ def _validate(path: Path, data: dict, course) -> Module:
         kind = question.get("kind", "single")
         if kind not in QUESTION_KINDS:
             _fail(path, f"{where}: kind must be one of {sorted(QUESTION_KINDS)}")
+        spot = kind == Question.Kind.SPOT_RISK
+        if not spot and question.get("segments"):
+            _fail(path, f"{where}: only a spot_risk item has segments")
         post = question.get("post")
+        if spot and (not isinstance(post, dict) or "text" in post or question.get("choices")):
+            _fail(
+                path,
+                f"{where}: a spot_risk item has a post (platform, author, no text) "
+                "and [[questions.segments]] instead of choices",
+            )
         if post is not None:
-            if not isinstance(post, dict) or not post.get("text"):
+            if not isinstance(post, dict) or not (post.get("text") or spot):
                 _fail(path, f"{where}: post needs platform, author and text")
             if post.get("platform") not in PLATFORMS:
                 _fail(path, f"{where}: post platform must be one of {sorted(PLATFORMS)}")
-        choices = question.get("choices") or []
+        choices = _items(question)
         if any(not isinstance(c, dict) or not c.get("text") for c in choices):
-            _fail(path, f"{where}: every choice needs a text")
-        errors = choice_set_errors(kind, [c.get("correct") is True for c in choices])
+            _fail(path, f"{where}: every choice and segment needs a text")
+        if any(c.get("segment_kind", "") not in SEGMENT_KINDS | {""} for c in choices):
+            _fail(path, f"{where}: segment kind must be one of {sorted(SEGMENT_KINDS)}")
+        errors = choice_set_errors(
+            kind,
+            [c.get("correct") is True for c in choices],
+            [c.get("segment_kind", "") for c in choices],
+        )
         if errors:
             _fail(path, f"{where}: " + " ".join(str(e) for e in errors))
         other = (
@@ -108,6 +145,7 @@ def quiz_load_file(*, path: Path, course, position: int, summary: LoadSummary) -
             "max_attempts": meta.get("max_attempts", 0),
             "questions_per_attempt": meta.get("questions_per_attempt") or None,
             "shuffle_choices": meta.get("shuffle_choices", True),
+            "review_policy": meta.get("review_policy", Quiz.ReviewPolicy.FULL),
             "time_limit_minutes": meta.get("time_limit_minutes") or None,
         },
         summary=summary,
@@ -134,7 +172,7 @@ def quiz_load_file(*, path: Path, course, position: int, summary: LoadSummary) -
             summary=summary,
         )
         codes.append(question.code)
-        _load_choices(path=path, question=question, items=item["choices"], summary=summary)
+        _load_choices(path=path, question=question, items=_items(item), summary=summary)
     retired = quiz.questions.filter(is_active=True).exclude(code__in=codes).update(is_active=False)
     if retired:
         summary.updated.append(f"{quiz.code}: {retired} question(s) retired")
@@ -148,6 +186,7 @@ def _load_choices(*, path: Path, question: Question, items: list[dict], summary:
             "text": item["text"].strip(),
             "is_correct": item.get("correct") is True,
             "feedback": item.get("feedback", "").strip(),
+            "segment_kind": item.get("segment_kind", ""),
         }
         key = f"{question.code}#{position}"
         choice = existing.pop(position, None)

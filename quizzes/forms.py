@@ -33,17 +33,22 @@ class AttemptAnswersForm(forms.Form):
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
-    """Admin: the choices of a question must fit its kind (see `grading.choice_set_errors`)."""
+    """Admin: the choices (or spot-the-risk segments) of a question must fit its kind
+    (see `grading.choice_set_errors`)."""
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        flags = [
-            bool(form.cleaned_data.get("is_correct"))
+        kept = [
+            form.cleaned_data
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        errors = choice_set_errors(self.instance.kind, flags)
+        errors = choice_set_errors(
+            self.instance.kind,
+            [bool(data.get("is_correct")) for data in kept],
+            [data.get("segment_kind") or "" for data in kept],
+        )
         if errors:
             raise forms.ValidationError(errors)

@@ -32,7 +32,8 @@ from courses.models import Enrollment, Module
 from courses.rendering import render_markdown
 from people.models import Employee
 
-SERVED_SCHEMA_VERSION = 1
+# 2: choices carry `segment_kind` (spot-the-risk items); the quiz carries `review_policy`.
+SERVED_SCHEMA_VERSION = 2
 # A submission arriving up to this long after the deadline is still accepted (network,
 # a slow click); after it, the answers are refused and the attempt scores 0.
 DEADLINE_GRACE = timedelta(seconds=30)
@@ -67,7 +68,28 @@ class Quiz(models.Model):
         blank=True,
         help_text=_("Drawn at random from the questions. Empty: every question."),
     )
-    shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
+
+    class ReviewPolicy(models.TextChoices):
+        FULL = "full", _("Show the answer key and explanations after every attempt")
+        WITHHOLD_KEY = (
+            "withhold_key",
+            _(
+                "After a failed attempt show only which answers were wrong and the feedback on "
+                "the chosen ones; show the key once passed or out of attempts"
+            ),
+        )
+
+    shuffle_choices = models.BooleanField(
+        _("shuffle choices"),
+        default=True,
+        help_text=_("Every kind's choices; the segments of a spot-the-risk post keep their order."),
+    )
+    review_policy = models.CharField(
+        _("review after an attempt"),
+        max_length=20,
+        choices=ReviewPolicy.choices,
+        default=ReviewPolicy.FULL,
+    )
     time_limit_minutes = models.PositiveIntegerField(
         _("time limit (minutes)"),
         null=True,
@@ -113,6 +135,7 @@ class Question(models.Model):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice (all-or-nothing)")
         TRUE_FALSE = "true_false", _("True or false")
+        SPOT_RISK = "spot_risk", _("Spot the risk (select every risky part of a post)")
 
     class Platform(models.TextChoices):
         LINKEDIN = "linkedin", "LinkedIn"
@@ -132,7 +155,12 @@ class Question(models.Model):
         default=True,
         help_text=_("Untick to retire a question without losing the history of past attempts."),
     )
-    topic = models.CharField(_("topic"), max_length=120, blank=True)
+    topic = models.CharField(
+        _("topic"),
+        max_length=120,
+        blank=True,
+        help_text=_("Every attempt draws at least one question of each topic when it can."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SINGLE)
     scenario = models.TextField(_("scenario (Markdown)"), blank=True)
     scenario_html = models.TextField(editable=False, blank=True)
@@ -166,17 +194,38 @@ class Question(models.Model):
 
     @property
     def has_post(self):
-        return bool(self.post_text)
+        return bool(self.post_text) or self.kind == self.Kind.SPOT_RISK
 
 
 class Choice(models.Model):
+    """An answer choice, or for a spot-the-risk item one segment of the mock post
+    (`segment_kind` set; `is_correct` means the segment is risky)."""
+
+    class SegmentKind(models.TextChoices):
+        SENTENCE = "sentence", _("Sentence")
+        HASHTAG = "hashtag", _("Hashtag")
+        MENTION = "mention", _("Mention")
+        CAPTION = "caption", _("Photo caption")
+        PHOTO = "photo", _("Photo description")
+        LOCATION = "location", _("Location tag")
+        LINK = "link", _("Link")
+
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     text = models.CharField(_("text"), max_length=500)
-    is_correct = models.BooleanField(_("correct"), default=False)
+    is_correct = models.BooleanField(
+        _("correct"), default=False, help_text=_("For a spot-the-risk segment: it is risky.")
+    )
     feedback = models.TextField(_("feedback"), blank=True)
+    segment_kind = models.CharField(
+        _("segment kind"),
+        max_length=10,
+        choices=SegmentKind.choices,
+        blank=True,
+        help_text=_("Spot-the-risk items only: which part of the post this segment is."),
+    )
 
     class Meta:
         verbose_name = _("choice")
@@ -282,7 +331,11 @@ class AttemptAnswer(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     chosen = models.JSONField(default=list, help_text="Ids of the served choices chosen.")
     is_correct = models.BooleanField(default=False)
-    # The first wrong choice picked (in served order); SET_NULL: the snapshot keeps history.
+    # Spot-the-risk items: how many segments were judged right (None for other kinds).
+    segments_right = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The first wrong choice picked (in served order) — for a spot-the-risk item the
+    # first safe segment selected, else the first risky one missed; SET_NULL: the
+    # snapshot keeps history.
     wrong_choice = models.ForeignKey(
         Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -3,7 +3,7 @@ per-question statistics — each in a fixed number of queries."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Avg, Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,7 +15,8 @@ from courses.models import Enrollment
 from courses.outline import OutlineItem
 from courses.selectors import courses_visible_to, enrollment_current
 
-from .models import Attempt, AttemptAnswer, Quiz
+from . import grading
+from .models import Attempt, AttemptAnswer, Choice, Question, Quiz
 
 
 def quiz_get_for(*, user, code: str) -> tuple[Quiz, bool]:
@@ -111,29 +112,74 @@ def attempt_public_questions(attempt: Attempt, chosen: dict[int, list[int]] | No
     for served in attempt.served_questions:
         question = {key: served.get(key) for key in _PUBLIC_QUESTION_KEYS}
         picked = set(chosen.get(served["id"], []))
-        question["input_type"] = "checkbox" if served["kind"] == "multiple" else "radio"
+        question["input_type"] = (
+            "checkbox"
+            if served["kind"] in (Question.Kind.MULTIPLE, Question.Kind.SPOT_RISK)
+            else "radio"
+        )
         question["choices"] = [
-            {"id": c["id"], "text": c["text"], "checked": c["id"] in picked}
+            {
+                "id": c["id"],
+                "text": c["text"],
+                "checked": c["id"] in picked,
+                "segment_label": _segment_label(c),
+            }
             for c in served["choices"]
         ]
         questions.append(question)
     return questions
 
 
-def attempt_review(attempt: Attempt) -> list[dict]:
-    """Every served question with what was chosen, what was right, each choice's
-    feedback and the explanation, from the snapshot. One query."""
+def _segment_label(choice: dict) -> str:
+    kind = choice.get("segment_kind") or ""
+    return str(Choice.SegmentKind(kind).label) if kind in Choice.SegmentKind.values else ""
+
+
+def review_shows_key(*, quiz: Quiz, progress: QuizProgress) -> bool:
+    """The quiz's review policy: with "withhold the key", the right answers and the
+    explanations stay hidden until the employee has passed the quiz in this enrollment
+    cycle or has no attempt left."""
+    if quiz.review_policy != Quiz.ReviewPolicy.WITHHOLD_KEY:
+        return True
+    out_of_attempts = progress.left == 0 and progress.open_attempt is None
+    return progress.passed or out_of_attempts
+
+
+def attempt_review(attempt: Attempt, *, show_key: bool = True) -> list[dict]:
+    """Every served question with what was chosen and, from the snapshot, each choice's
+    feedback, the right answers and the explanation. With `show_key=False` only what
+    the learner chose is marked right or wrong, with its feedback: no unchosen choice's
+    correctness or feedback and no explanation leave the server. One query."""
     answers = {a.position: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
     rows = []
     for position, served in enumerate(attempt.served_questions):
         answer = answers.get(position)
         chosen = set(answer.chosen) if answer else set()
+        spot = served["kind"] == Question.Kind.SPOT_RISK
+        marks = grading.segment_marks(served, chosen) if spot else {}
+        choices = []
+        for c in served["choices"]:
+            row = {
+                "id": c["id"],
+                "text": c["text"],
+                "chosen": c["id"] in chosen,
+                "segment_label": _segment_label(c),
+            }
+            if show_key or row["chosen"]:
+                row["is_correct"] = c["is_correct"]
+                row["feedback"] = c["feedback"]
+                row["judged_right"] = marks.get(c["id"])
+            choices.append(row)
         rows.append(
             {
-                **served,
+                **{key: served.get(key) for key in _PUBLIC_QUESTION_KEYS},
+                "explanation_html": served.get("explanation_html", "") if show_key else "",
+                "is_spot_risk": spot,
                 "is_correct": bool(answer and answer.is_correct),
                 "answered": bool(chosen),
-                "choices": [{**c, "chosen": c["id"] in chosen} for c in served["choices"]],
+                "segments_right": sum(1 for right in marks.values() if right) if spot else None,
+                "segments_total": len(served["choices"]) if spot else None,
+                "choices": choices,
             }
         )
     return rows
@@ -225,15 +271,18 @@ def quiz_outline_items(course, enrollment) -> dict[int, list[OutlineItem]]:
 
 
 def quiz_statistics(quiz: Quiz) -> list[dict]:
-    """Per question of the quiz (retired ones too): answered, percent correct and the
-    most chosen wrong answer, from submitted attempts. Three queries, whatever the
+    """Per question of the quiz (retired ones too): answered, percent correct, the
+    most chosen wrong answer (for spot the risk: the most frequent wrong segment) and,
+    for spot the risk, the average segments judged right, from submitted attempts. Three queries, whatever the
     number of attempts."""
     questions = list(quiz.questions.prefetch_related("choices").order_by("position", "pk"))
     answers = AttemptAnswer.objects.filter(question__quiz=quiz, attempt__submitted_at__isnull=False)
     totals = {
         row["question_id"]: row
         for row in answers.values("question_id").annotate(
-            answered=Count("id"), correct=Count("id", filter=Q(is_correct=True))
+            answered=Count("id"),
+            correct=Count("id", filter=Q(is_correct=True)),
+            segments_right=Avg("segments_right"),
         )
     }
     wrong: dict[int, tuple[int, int]] = {}  # question id -> (choice id, times)
@@ -259,6 +308,11 @@ def quiz_statistics(quiz: Quiz) -> list[dict]:
                 if answered
                 else None,
                 "wrong_choice": choices.get(wrong_id),
+                # Spot the risk: the average number of segments judged right, of how many.
+                "segments_right": total.get("segments_right"),
+                "segments_total": len(choices)
+                if question.kind == Question.Kind.SPOT_RISK
+                else None,
                 "wrong_times": wrong_times,
             }
         )

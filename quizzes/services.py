@@ -29,7 +29,9 @@ def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
     served = []
     for question in questions:
         choices = list(question.choices.all())
-        if quiz.shuffle_choices and question.kind != Question.Kind.TRUE_FALSE:
+        # Every kind is shuffled (a fixed True/False order is a pattern to learn); the
+        # segments of a spot-the-risk post are a text read in order.
+        if quiz.shuffle_choices and question.kind != Question.Kind.SPOT_RISK:
             random.shuffle(choices)
         served.append(
             {
@@ -54,6 +56,7 @@ def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
                         "text": choice.text,
                         "is_correct": choice.is_correct,
                         "feedback": choice.feedback,
+                        "segment_kind": choice.segment_kind,
                     }
                     for choice in choices
                 ],
@@ -66,6 +69,7 @@ def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
             "title": quiz.title,
             "kind": quiz.kind,
             "pass_mark_percent": quiz.pass_mark_percent,
+            "review_policy": quiz.review_policy,
         },
         "questions": served,
     }
@@ -73,8 +77,8 @@ def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
 
 def _draw(quiz: Quiz) -> list[Question]:
     pool = list(quiz.questions.filter(is_active=True).prefetch_related("choices"))
-    count = min(quiz.questions_per_attempt or len(pool), len(pool))
-    drawn = random.sample(pool, count)
+    count = quiz.questions_per_attempt or len(pool)
+    drawn = grading.draw_balanced(pool, count, topic_of=lambda q: q.topic)
     drawn.sort(key=lambda q: (q.position, q.pk))  # the author's order, of the drawn ones
     return drawn
 
@@ -197,6 +201,7 @@ def _grade(
             position=position,
             chosen=g.chosen,
             is_correct=g.is_correct,
+            segments_right=g.segments_right,
             wrong_choice_id=g.wrong_choice_id if g.wrong_choice_id in choice_ids else None,
         )
         for position, g in enumerate(graded)

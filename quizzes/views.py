@@ -97,6 +97,7 @@ def attempt_review(request, pk):
         return redirect("quizzes:attempt-detail", pk=attempt.pk)
     quiz = attempt.quiz
     progress = selectors.quiz_progress(quiz=quiz, enrollment=attempt.enrollment)
+    show_key = selectors.review_shows_key(quiz=quiz, progress=progress)
     return render(
         request,
         "quizzes/attempt_review.html",
@@ -104,7 +105,8 @@ def attempt_review(request, pk):
             "attempt": attempt,
             "quiz": quiz,
             "course": quiz.module.course,
-            "rows": selectors.attempt_review(attempt),
+            "rows": selectors.attempt_review(attempt, show_key=show_key),
+            "show_key": show_key,
             "progress": progress,
             "can_retry": attempt.enrollment.is_current and progress.can_start,
         },

@@ -172,3 +172,22 @@ def test_completing_by_htmx_focuses_the_message_and_refreshes_the_outline(client
         'id="course-outline" class="course-outline list-unstyled mb-0" hx-swap-oob="true"' in html
     )
     assert "(done)" in html
+
+
+def test_lesson_shows_the_company_contacts_from_the_settings(client_for, employee, settings):
+    settings.SOCIAL_MEDIA_TEAM = "Brand & Social (Ana Lopez)"
+    settings.SOCIAL_MEDIA_EMAIL = "brand@acme.test"
+    settings.SOCIAL_MEDIA_OUT_OF_HOURS = "the duty manager on 0800 000"
+    settings.WHISTLEBLOWING_CHANNEL = "the Speak Up line"
+    course = course_with_lessons(modules=1, lessons=1)
+    lesson = first_lesson(course)
+    lesson.body = (
+        "Ask {{social_team}} at {{social_email}}; at night, call {{out_of_hours}}. "
+        "Report wrongdoing through {{whistleblowing}}."
+    )
+    lesson.save()
+    content = client_for(employee).get(lesson_url(lesson)).content.decode()
+    assert "Ask Brand &amp; Social (Ana Lopez) at brand@acme.test" in content
+    assert "call the duty manager on 0800 000" in content
+    assert "through the Speak Up line" in content
+    assert "{{" not in content

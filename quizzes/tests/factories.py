@@ -88,3 +88,27 @@ def answers_for(attempt, *, right: int | None = None) -> dict[int, list[int]]:
 
 def post_data(answers: dict[int, list[int]]) -> dict[str, list[str]]:
     return {f"q-{qid}": [str(c) for c in chosen] for qid, chosen in answers.items()}
+
+
+def spot_risk_item(*, quiz, risky=(1, 3), count=4, **kwargs):
+    """A spot-the-risk item: a mock post of `count` segments, those at the indexes in
+    `risky` breaking the guidelines. Feedback texts are unique, as above."""
+    kinds = ["sentence", "hashtag", "location", "caption", "mention"]
+    question = QuestionFactory(
+        quiz=quiz,
+        kind=Question.Kind.SPOT_RISK,
+        post_platform=Question.Platform.INSTAGRAM,
+        post_author="Sam Rivera",
+        prompt="Which parts of this post break the guidelines?",
+        **kwargs,
+    )
+    for index in range(count):
+        ChoiceFactory(
+            question=question,
+            position=index + 1,
+            segment_kind=kinds[index % len(kinds)],
+            text=f"Segment {index + 1} of {question.code}",
+            is_correct=index in risky,
+            feedback=f"Feedback {question.code} #{index + 1}",
+        )
+    return question

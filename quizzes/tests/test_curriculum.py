@@ -96,3 +96,77 @@ def test_unreadable_toml_names_the_file(db, course_copy):
     path.write_text("[quiz\n")
     with pytest.raises(CurriculumError, match=Path(path).name):
         curriculum_load(root=root)
+
+
+SPOT_RISK_TOML = """
+[[questions]]
+code = "SM101-M1-SPOT"
+topic = "Spotting risks"
+kind = "spot_risk"
+post = { platform = "instagram", author = "Sam Rivera" }
+prompt = "Which parts of this post break the guidelines?"
+explanation = "Look at every part of a post, not only its text."
+
+[[questions.segments]]
+kind = "sentence"
+text = "Great day at the office!"
+risky = false
+feedback = "Nothing confidential here."
+
+[[questions.segments]]
+kind = "photo"
+text = "A whiteboard with next quarter's launch dates in the background."
+risky = true
+feedback = "Launch plans are confidential."
+
+[[questions.segments]]
+kind = "location"
+text = "Head office"
+risky = false
+feedback = "Where the company's head office is, is public."
+"""
+
+
+def test_spot_risk_items_load_from_the_file_and_reload_unchanged(db, course_copy):
+    root, folder = course_copy
+    path = next((folder / "quizzes").glob("01-*.toml"))
+    path.write_text(
+        path.read_text().replace("[quiz]", '[quiz]\nreview_policy = "withhold_key"', 1)
+        + SPOT_RISK_TOML
+    )
+    curriculum_load(root=root)
+    item = Question.objects.get(code="SM101-M1-SPOT")
+    assert item.kind == "spot_risk" and item.has_post and item.post_text == ""
+    assert list(item.choices.values_list("segment_kind", "is_correct")) == [
+        ("sentence", False),
+        ("photo", True),
+        ("location", False),
+    ]
+    assert item.quiz.review_policy == "withhold_key"
+    second = curriculum_load(root=root)
+    assert second.created == [] and second.updated == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('kind = "photo"', 'kind = "selfie"'), "segment kind must be one of"),
+        (("risky = true", "risky = false"), "At least one segment must be risky"),
+        (('author = "Sam Rivera" }', 'author = "Sam", text = "x" }'), "a spot_risk item has"),
+        (('kind = "spot_risk"', 'kind = "single"'), "only a spot_risk item has segments"),
+    ],
+)
+def test_bad_spot_risk_items_are_refused(db, course_copy, change, message):
+    root, folder = course_copy
+    path = next((folder / "quizzes").glob("01-*.toml"))
+    path.write_text(path.read_text() + SPOT_RISK_TOML.replace(*change, 1))
+    with pytest.raises(CurriculumError, match=re.escape(message)):
+        curriculum_load(root=root)
+
+
+def test_an_unknown_review_policy_is_refused(db, course_copy):
+    root, folder = course_copy
+    path = next((folder / "quizzes").glob("01-*.toml"))
+    path.write_text(path.read_text().replace("[quiz]", '[quiz]\nreview_policy = "never"', 1))
+    with pytest.raises(CurriculumError, match="review_policy must be one of"):
+        curriculum_load(root=root)

@@ -1,4 +1,11 @@
-from quizzes.grading import answer_errors, choice_set_errors, grade_question, is_pass, score_percent
+from quizzes.grading import (
+    answer_errors,
+    choice_set_errors,
+    draw_balanced,
+    grade_question,
+    is_pass,
+    score_percent,
+)
 
 
 def served(kind, correct_flags, qid=1):
@@ -61,3 +68,41 @@ def test_answers_naming_unserved_or_foreign_choices_are_refused():
     assert answer_errors(questions, {1: [20]})  # another question's choice
     assert answer_errors(questions, {1: [10, 11]})  # two choices for a single
     assert answer_errors(questions, {3: [10]})  # a question that was not served
+
+
+def test_spot_the_risk_is_graded_segment_by_segment():
+    question = served("spot_risk", [False, True, False, True])
+    right = grade_question(question, [11, 13])
+    assert right.is_correct and right.segments_right == 4 and right.wrong_choice_id is None
+    missed = grade_question(question, [11])
+    assert not missed.is_correct and missed.segments_right == 3
+    assert missed.wrong_choice_id == 13  # the risky segment left unselected
+    over = grade_question(question, [10, 11, 13])
+    assert not over.is_correct and over.segments_right == 3
+    assert over.wrong_choice_id == 10  # a safe segment selected comes first
+    assert grade_question(question, []).segments_right == 2
+
+
+def test_spot_the_risk_needs_segments_that_are_neither_all_risky_nor_all_safe():
+    kinds = ["sentence", "hashtag", "location"]
+    assert choice_set_errors("spot_risk", [False, True, False], kinds) == []
+    assert choice_set_errors("spot_risk", [True, True, True], kinds)
+    assert choice_set_errors("spot_risk", [False, False, False], kinds)
+    assert choice_set_errors("spot_risk", [False, True], kinds[:2])
+    assert choice_set_errors("spot_risk", [False, True, False], ["sentence", "", "location"])
+    assert choice_set_errors("single", [True, False], ["sentence", ""])
+
+
+def test_balanced_draw_takes_one_of_each_topic_then_fills_at_random():
+    import random
+
+    pool = [("a", n) for n in range(10)] + [("b", 0), ("c", 0)]
+    rng = random.Random(7)
+    for _ in range(50):
+        drawn = draw_balanced(pool, 4, topic_of=lambda item: item[0], rng=rng)
+        assert len(drawn) == 4 == len(set(drawn))
+        assert {topic for topic, _ in drawn} == {"a", "b", "c"}
+    # More topics than places: each place a different topic.
+    drawn = draw_balanced(pool, 2, topic_of=lambda item: item[0], rng=rng)
+    assert len({topic for topic, _ in drawn}) == 2
+    assert len(draw_balanced(pool, 99, topic_of=lambda item: item[0], rng=rng)) == 12

@@ -6,16 +6,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from courses.models import Enrollment
-from quizzes.models import Attempt, Question
+from quizzes.models import SERVED_SCHEMA_VERSION, Attempt, Question
 from quizzes.services import attempt_start, attempt_submit
-from quizzes.tests.factories import answers_for, question_with_choices, quiz_with_questions
+from quizzes.tests.factories import (
+    answers_for,
+    question_with_choices,
+    quiz_with_questions,
+    spot_risk_item,
+)
 
 
 def test_start_draws_the_configured_number_of_questions_and_snapshots_them(employee):
     quiz = quiz_with_questions(questions=6, questions_per_attempt=4)
     attempt = attempt_start(employee=employee, quiz=quiz)
     assert attempt.number == 1
-    assert attempt.served["schema_version"] == 1
+    assert attempt.served["schema_version"] == SERVED_SCHEMA_VERSION
     assert len(attempt.served_questions) == 4
     codes = {q.code for q in quiz.questions.all()}
     for served in attempt.served_questions:
@@ -71,11 +76,31 @@ def test_time_limit_sets_a_deadline_and_an_expired_open_attempt_is_closed(employ
     assert second.number == 2
 
 
-def test_choices_keep_true_false_order_and_shuffle_otherwise(employee):
-    quiz = quiz_with_questions(questions=0)
+def test_true_false_choices_are_shuffled_too_but_spot_risk_segments_keep_their_order(employee):
+    quiz = quiz_with_questions(questions=0, max_attempts=0)
     question_with_choices(quiz=quiz, kind=Question.Kind.TRUE_FALSE, correct=(1,))
-    attempt = attempt_start(employee=employee, quiz=quiz)
-    assert [c["text"] for c in attempt.served_questions[0]["choices"]] == ["True", "False"]
+    spot_risk_item(quiz=quiz, count=5)
+    orders, segments = set(), set()
+    for _ in range(30):  # both orders of two choices: 1 - 2 * 0.5**30 likely
+        attempt = attempt_start(employee=employee, quiz=quiz)
+        by_kind = {q["kind"]: q for q in attempt.served_questions}
+        orders.add(tuple(c["text"] for c in by_kind["true_false"]["choices"]))
+        segments.add(tuple(c["text"][:9] for c in by_kind["spot_risk"]["choices"]))
+        attempt_submit(attempt=attempt, employee=employee, answers=answers_for(attempt))
+    assert orders == {("True", "False"), ("False", "True")}
+    assert segments == {tuple(f"Segment {i}" for i in range(1, 6))}
+
+
+def test_every_topic_is_drawn_in_every_attempt(employee):
+    quiz = quiz_with_questions(questions=0, questions_per_attempt=4)
+    for topic, size in (("Rights", 6), ("Disclosure", 1), ("Security", 1), ("Respect", 1)):
+        for _ in range(size):
+            question_with_choices(quiz=quiz, topic=topic)
+    for _ in range(15):
+        attempt = attempt_start(employee=employee, quiz=quiz)
+        topics = sorted(q["topic"] for q in attempt.served_questions)
+        assert topics == ["Disclosure", "Respect", "Rights", "Security"]
+        attempt_submit(attempt=attempt, employee=employee, answers=answers_for(attempt))
 
 
 @pytest.mark.django_db(transaction=True)
