@@ -38,7 +38,6 @@ def setup(transactional_db):
     return employee, quiz
 
 
-
 def test_spot_the_risk_by_keyboard_and_a_review_that_withholds_the_key(setup, page):
     employee, quiz = setup
     sign_in(page, "learner@example.com", "correct-horse-battery")
