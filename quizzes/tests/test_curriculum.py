@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from courses.curriculum import CURRICULUM_DIR, CurriculumError, curriculum_load
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Attempt, Choice, Question, Quiz
 from quizzes.services import attempt_start, attempt_submit
 from quizzes.tests.factories import answers_for
 
@@ -170,3 +170,51 @@ def test_an_unknown_review_policy_is_refused(db, course_copy):
     path.write_text(path.read_text().replace("[quiz]", '[quiz]\nreview_policy = "never"', 1))
     with pytest.raises(CurriculumError, match="review_policy must be one of"):
         curriculum_load(root=root)
+
+
+def test_reloading_over_existing_progress_keeps_enrollments_and_snapshots(
+    db, employee, tmp_path, client_for
+):
+    """Over a database with progress (lessons done, an attempt at every quiz, spot-the-
+    risk items included), a reload with questions retired and a module renumbered
+    changes no enrollment, completion, attempt or answer, and old reviews still render."""
+    from django.urls import reverse
+
+    from courses.models import Enrollment, Lesson, LessonCompletion
+    from courses.services import lesson_complete
+    from quizzes.models import AttemptAnswer
+
+    curriculum_load()
+    for lesson in Lesson.objects.filter(module__course__code="SM101", kind="reading")[:5]:
+        lesson_complete(employee=employee, lesson=lesson)
+    attempts = []
+    for quiz in Quiz.objects.filter(module__course__code="SM101"):
+        attempt = attempt_start(employee=employee, quiz=quiz)
+        attempt_submit(attempt=attempt, employee=employee, answers=answers_for(attempt, right=2))
+        attempts.append(attempt)
+    assert any(q["kind"] == "spot_risk" for a in attempts for q in a.served_questions)
+
+    def state():
+        return (
+            list(Enrollment.objects.values()),
+            list(LessonCompletion.objects.values()),
+            list(Attempt.objects.order_by("pk").values()),
+            list(AttemptAnswer.objects.order_by("pk").values()),
+        )
+
+    before = state()
+    root = tmp_path / "curriculum"
+    shutil.copytree(CURRICULUM_DIR, root)
+    exam = root / "social-media-101" / "quizzes" / "09-final-exam.toml"
+    head, _, _ = exam.read_text().partition('code = "SM101-FINAL-SPOT5"')
+    exam.write_text(head.rsplit("[[questions]]", 1)[0])  # retire the last items
+    modules = root / "social-media-101" / "modules"
+    (modules / "08-ai-and-deepfakes.toml").rename(modules / "085-ai-and-deepfakes.toml")
+    summary = curriculum_load(root=root)
+    assert any("retired" in line for line in summary.updated)
+    assert state() == before
+    client = client_for(employee)
+    for attempt in attempts:
+        response = client.get(reverse("quizzes:attempt-review", kwargs={"pk": attempt.pk}))
+        assert response.status_code == 200
+        assert attempt.served_questions[0]["prompt"] in response.content.decode()
