@@ -1,0 +1,107 @@
+"""The department roll-up: one grouped query plus the tree in memory."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+
+from courses.models import Enrollment
+from people.models import Department
+
+from .base import (
+    report_departments,
+)
+from .tallies import CourseRow, Tally, tally_annotations
+
+# --- Department roll-up ------------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentNode:
+    pk: int
+    code: str
+    name: str
+    path: str
+    depth: int
+    own: Tally = field(default_factory=Tally)  # the department's own employees
+    subtree: Tally = field(default_factory=Tally)  # with every department below it
+    children: list["DepartmentNode"] = field(default_factory=list)
+    own_by_course: dict[int, Tally] = field(default_factory=dict)
+
+    @property
+    def has_children(self):
+        return bool(self.children)
+
+
+@dataclass
+class Rollup:
+    nodes: dict[int, DepartmentNode]
+    tops: list[DepartmentNode]  # the highest departments of the scope, by name
+    course_titles: dict[int, str] = field(default_factory=dict)
+
+    def get(self, pk) -> DepartmentNode | None:
+        return self.nodes.get(pk)
+
+    def total(self, department: DepartmentNode | None = None) -> Tally:
+        """The tally of one department's subtree, or of the whole scope."""
+        if department is not None:
+            return department.subtree
+        total = Tally()
+        for top in self.tops:
+            total.add(top.subtree)
+        return total
+
+    def by_course(self, department: DepartmentNode | None = None) -> list["CourseRow"]:
+        """Per course, for one department's subtree or the whole scope, from the same
+        grouped rows (no query)."""
+        prefix = department.path if department is not None else ""
+        tallies: dict[int, Tally] = {}
+        for node in self.nodes.values():
+            if node.path.startswith(prefix):
+                for course_id, tally in node.own_by_course.items():
+                    tallies.setdefault(course_id, Tally()).add(tally)
+        return sorted(
+            (CourseRow(pk, self.course_titles[pk], tally) for pk, tally in tallies.items()),
+            key=lambda row: (row.title, row.course_id),
+        )
+
+
+def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -> Rollup:
+    """Every department in scope with its own and its subtree's tallies, per course too.
+    Two queries: the departments, and the enrollments grouped by department and course;
+    the subtree sums are added up the tree in memory (a materialised path's prefixes are
+    its ancestors), and per-course summaries come from the same rows (`by_course`)."""
+    departments = report_departments(user).values_list("pk", "code", "name", "path", "depth")
+    nodes = {}
+    by_path = {}
+    for pk, code, name, path, depth in departments:
+        node = DepartmentNode(pk=pk, code=code, name=name, path=path, depth=depth)
+        nodes[pk] = node
+        by_path[path] = node
+    grouped = (
+        enrollments.order_by()
+        .values("employee__department_id", "course_id", "course__title")
+        .annotate(**tally_annotations(today))
+    )
+    step = Department.steplen
+    titles = {}
+    for row in grouped:
+        node = nodes.get(row["employee__department_id"])
+        if node is None:  # not in scope (cannot happen through `enrollments_for`)
+            continue
+        tally = Tally.from_row(row)
+        titles[row["course_id"]] = row["course__title"]
+        node.own_by_course[row["course_id"]] = tally
+        node.own.add(tally)
+        for end in range(step, len(node.path) + 1, step):
+            ancestor = by_path.get(node.path[:end])
+            if ancestor is not None:
+                ancestor.subtree.add(tally)
+    tops = []
+    for node in sorted(nodes.values(), key=lambda n: n.name.casefold()):
+        parent = by_path.get(node.path[:-step])
+        if parent is None:
+            tops.append(node)
+        else:
+            parent.children.append(node)
+    return Rollup(nodes=nodes, tops=tops, course_titles=titles)

@@ -1,0 +1,137 @@
+"""Weakest topics: the questions answered wrongly most often."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from courses.models import Course
+from people.models import Department
+from quizzes.models import AttemptAnswer
+
+from .base import (
+    report_employees,
+)
+
+# --- Weakest topics ----------------------------------------------------------------------------
+
+MIN_GROUP = 5  # fewer people than this answered: hidden, so no one can be singled out
+
+
+@dataclass
+class WrongChoice:
+    text: str
+    count: int
+    percent: int
+
+
+@dataclass
+class WeakQuestion:
+    pk: int
+    code: str
+    prompt: str
+    topic: str
+    quiz: str
+    answers: int
+    people: int
+    wrong: int
+    wrong_choices: list[WrongChoice] = field(default_factory=list)
+
+    @property
+    def wrong_percent(self):
+        return round(100 * self.wrong / self.answers) if self.answers else 0
+
+
+@dataclass
+class WeakTopic:
+    topic: str
+    answers: int
+    wrong: int
+
+    @property
+    def wrong_percent(self):
+        return round(100 * self.wrong / self.answers) if self.answers else 0
+
+
+@dataclass
+class WeakestTopics:
+    questions: list[WeakQuestion]
+    topics: list[WeakTopic]
+    hidden: int  # questions answered, but by fewer than MIN_GROUP people
+
+
+def weakest_topics(user, *, course: Course, department: Department | None, limit: int = 10):
+    """The scenario questions of `course` answered wrongly most often by the employees
+    in scope (all cycles), with the share choosing each wrong choice, and the topics
+    behind them. Questions answered by fewer than `MIN_GROUP` people are hidden, and
+    topics are built from the shown questions only. Two queries."""
+    answers = AttemptAnswer.objects.filter(
+        attempt__employee__in=report_employees(user).values("pk"),
+        attempt__quiz__module__course=course,
+        attempt__submitted_at__isnull=False,
+        question__isnull=False,
+    )
+    if department is not None:
+        answers = answers.filter(attempt__employee__department__path__startswith=department.path)
+    grouped = (
+        answers.order_by()
+        .values(
+            "question_id",
+            "question__code",
+            "question__prompt",
+            "question__topic",
+            "question__quiz__title",
+        )
+        .annotate(
+            answers=Count("pk"),
+            people=Count("attempt__employee_id", distinct=True),
+            wrong=Count("pk", filter=Q(is_correct=False)),
+        )
+    )
+    shown, hidden = [], 0
+    for row in grouped:
+        if row["people"] < MIN_GROUP:
+            hidden += 1
+            continue
+        shown.append(
+            WeakQuestion(
+                pk=row["question_id"],
+                code=row["question__code"],
+                prompt=row["question__prompt"],
+                topic=row["question__topic"],
+                quiz=row["question__quiz__title"],
+                answers=row["answers"],
+                people=row["people"],
+                wrong=row["wrong"],
+            )
+        )
+    topics: dict[str, WeakTopic] = {}
+    for question in shown:
+        topic = topics.setdefault(question.topic, WeakTopic(question.topic, 0, 0))
+        topic.answers += question.answers
+        topic.wrong += question.wrong
+    weakest = sorted(
+        (q for q in shown if q.wrong), key=lambda q: (-q.wrong / q.answers, -q.wrong, q.code)
+    )[:limit]
+    by_pk = {q.pk: q for q in weakest}
+    if by_pk:
+        for question_id, text, count in (
+            answers.filter(question_id__in=by_pk, wrong_choice__isnull=False)
+            .order_by()
+            .values("question_id", "wrong_choice__text")
+            .annotate(n=Count("pk"))
+            .values_list("question_id", "wrong_choice__text", "n")
+        ):
+            question = by_pk[question_id]
+            question.wrong_choices.append(
+                WrongChoice(text, count, round(100 * count / question.answers))
+            )
+        for question in weakest:
+            question.wrong_choices.sort(key=lambda c: (-c.count, c.text))
+    return WeakestTopics(
+        questions=weakest,
+        topics=sorted(
+            (t for t in topics.values() if t.wrong),
+            key=lambda t: (-t.wrong / t.answers, t.topic),
+        ),
+        hidden=hidden,
+    )
