@@ -70,6 +70,17 @@ NAVIGATION = (
     Group(
         _("HR"),
         (
+            Entry(
+                _("Assignments"),
+                "assignments:assignment-list",
+                role="hr",
+                also=(
+                    "assignments:assignment-create",
+                    "assignments:assignment-detail",
+                    "assignments:assignment-edit",
+                    "assignments:assignment-cancel",
+                ),
+            ),
             Entry(_("Import employees"), "people:employee-import", role="hr"),
             Entry(
                 _("Certificates"),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "reports",
+    "assignments",
 ]
 
 MIDDLEWARE = [

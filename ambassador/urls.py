@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("certificates/", include("certificates.urls")),
     path("reports/", include("reports.urls")),
+    path("assignments/", include("assignments.urls")),
     path("verify/", include(verify_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

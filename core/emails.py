@@ -6,8 +6,17 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated_email(*, name: str, to: str, context: dict, language: str | None = None):
-    """Render the three templates of email `name` and send them to one address."""
+def send_templated_email(
+    *,
+    name: str,
+    to: str,
+    context: dict,
+    language: str | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+):
+    """Render the three templates of email `name` and send them to one address.
+
+    `attachments` are (filename, content, MIME type), e.g. an ICS calendar entry."""
     context = {
         "company_name": settings.COMPANY_NAME,
         "site_url": settings.SITE_URL.rstrip("/"),
@@ -24,5 +33,7 @@ def send_templated_email(*, name: str, to: str, context: dict, language: str | N
         to=[to],
     )
     message.attach_alternative(html_body, "text/html")
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     message.send()
     return message

@@ -181,6 +181,11 @@ class Enrollment(models.Model):
     progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     mandatory = models.BooleanField(_("mandatory"), default=False)
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    # The id of the `assignments.Assignment` that owns this row (null: self-enrolled or
+    # released). A plain column, not a foreign key: a foreign key would make `courses`'
+    # schema depend on `assignments`, which sits above it (decision record 11).
+    # Assignments are cancelled, never deleted, so the id always names a row.
+    assignment_id = models.PositiveBigIntegerField(_("assignment"), null=True, blank=True)
     best_score = models.PositiveSmallIntegerField(_("best quiz score (%)"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -223,6 +228,19 @@ class Enrollment(models.Model):
                 fields=["due_on"],
                 condition=Q(is_current=True) & ~Q(status="completed"),
                 name="courses_enr_open_due",
+            ),
+            # Assignment list (reach and completion per assignment) and re-application:
+            # the current rows an assignment owns, by status.
+            models.Index(
+                fields=["assignment_id", "status"],
+                condition=Q(is_current=True, assignment_id__isnull=False),
+                name="courses_enr_assignment_status",
+            ),
+            # Reports filtered on mandatory training, by status.
+            models.Index(
+                fields=["mandatory", "status"],
+                condition=Q(is_current=True),
+                name="courses_enr_mandatory_status",
             ),
         ]
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from people.roles import roles_for
 
+from .annotations import TrainingExtras, training_extras
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module
 from .outline import OutlineItem, module_items
 
@@ -63,11 +64,17 @@ class MyTraining:
     completed: list[Enrollment]
     available: list[Course]
     today: object
+    extras: TrainingExtras = field(default_factory=TrainingExtras)
+
+    @property
+    def overdue(self) -> list[Enrollment]:
+        return [e for e in self.assigned if e.is_overdue(self.today)]
 
 
 def my_training(*, employee) -> MyTraining:
     """My training: mandatory/assigned (by due date), then in progress, then completed,
-    then published courses not started yet. Two queries."""
+    then published courses not started yet. Two queries, plus one per registered
+    provider (`courses.annotations`: who assigned what, the calendar link)."""
     today = timezone.localdate()
     enrollments = list(
         Enrollment.objects.filter(employee=employee, is_current=True, course__published=True)
@@ -89,7 +96,11 @@ def my_training(*, employee) -> MyTraining:
     available = list(
         Course.objects.filter(published=True).exclude(pk__in=enrolled_ids).order_by("title")
     )
-    return MyTraining(assigned, in_progress, completed, available, today)
+    extras = training_extras(employee, enrollments)
+    for enrollment in enrollments:
+        enrollment.note = extras.notes.get(enrollment.pk)
+        enrollment.is_overdue_today = enrollment.is_overdue(today)
+    return MyTraining(assigned, in_progress, completed, available, today, extras)
 
 
 @dataclass

@@ -1,5 +1,10 @@
 """Writes on the training record. Views, tasks, commands and tests all come here."""
 
+import datetime
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -129,4 +134,116 @@ def enrollment_new_cycle(
         is_current=True,
         mandatory=locked.mandatory if mandatory is None else mandatory,
         due_on=due_on,
+        # The assignment that owned the last cycle owns the next one (recurrence and
+        # recertification are the same cycle mechanism).
+        assignment_id=locked.assignment_id,
     )
+
+
+# --- Bulk assignment (called by `assignments`; courses owns the enrollment rows) ----------
+
+BULK_BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class AssignedTarget:
+    """What an assignment asks of one employee's current enrollment in a course."""
+
+    assignment_id: int
+    due_on: datetime.date | None
+    mandatory: bool
+
+
+@dataclass
+class BulkAssignResult:
+    created: int = 0
+    updated: int = 0
+    released: int = 0
+    removed: int = 0
+    # Current, not completed enrollments that an assignment owns now and did not before
+    # (new rows and self-enrolments taken over): the "you have been assigned" emails.
+    newly_assigned: list[int] = field(default_factory=list)
+
+
+def _untouched(status, started_at, cycle) -> bool:
+    return status == Enrollment.Status.NOT_STARTED and started_at is None and cycle == 1
+
+
+@transaction.atomic
+def enrollments_assign_bulk(
+    *,
+    course_id: int,
+    targets: Mapping[int, AssignedTarget],
+    owners: Collection[int],
+) -> BulkAssignResult:
+    """Make the current enrollments in a course match what assignments ask, set-based.
+
+    `targets` maps employee id -> the winning assignment's link, due date and mandatory
+    flag; `owners` are the ids of every assignment of the course the caller speaks for.
+    One current row per employee: missing rows are created, differing rows updated
+    (status, progress and completion are never touched: completed stays completed), and
+    rows owned by one of `owners` whose employee is no longer a target are released —
+    untouched first cycles are removed, any other keeps its progress as a self-enrolment.
+    Rows of inactive employees (leavers) are left exactly as they are.
+
+    Queries: one read, then one write per batch of changes; never one per employee.
+    """
+    owners = set(owners)
+    existing = Enrollment.objects.filter(
+        course_id=course_id, is_current=True, employee__user__is_active=True
+    ).values_list(
+        "pk", "employee_id", "assignment_id", "due_on", "mandatory", "status", "started_at", "cycle"
+    )
+    result = BulkAssignResult()
+    by_employee = {}
+    updates: dict[AssignedTarget, list[int]] = defaultdict(list)
+    release, remove = [], []
+    for pk, employee_id, assignment_id, due_on, mandatory, status, started_at, cycle in existing:
+        by_employee[employee_id] = pk
+        target = targets.get(employee_id)
+        if target is None:
+            if assignment_id in owners:
+                if _untouched(status, started_at, cycle):
+                    remove.append(pk)
+                else:
+                    release.append(pk)
+            continue
+        if (assignment_id, due_on, mandatory) != (
+            target.assignment_id,
+            target.due_on,
+            target.mandatory,
+        ):
+            updates[target].append(pk)
+        if assignment_id is None and status != Enrollment.Status.COMPLETED:
+            result.newly_assigned.append(pk)
+    for target, pks in updates.items():
+        for start in range(0, len(pks), BULK_BATCH_SIZE):
+            result.updated += Enrollment.objects.filter(
+                pk__in=pks[start : start + BULK_BATCH_SIZE]
+            ).update(
+                assignment_id=target.assignment_id, due_on=target.due_on, mandatory=target.mandatory
+            )
+    for start in range(0, len(release), BULK_BATCH_SIZE):
+        result.released += Enrollment.objects.filter(
+            pk__in=release[start : start + BULK_BATCH_SIZE]
+        ).update(assignment_id=None, due_on=None, mandatory=False)
+    for start in range(0, len(remove), BULK_BATCH_SIZE):
+        Enrollment.objects.filter(pk__in=remove[start : start + BULK_BATCH_SIZE]).delete()
+        result.removed += len(remove[start : start + BULK_BATCH_SIZE])
+    new_rows = [
+        Enrollment(
+            employee_id=employee_id,
+            course_id=course_id,
+            assignment_id=target.assignment_id,
+            due_on=target.due_on,
+            mandatory=target.mandatory,
+        )
+        for employee_id, target in targets.items()
+        if employee_id not in by_employee
+    ]
+    # A learner who self-enrols meanwhile makes this fail on the one-current-row
+    # constraint: the whole call rolls back and the caller's retry sees their row.
+    created = Enrollment.objects.bulk_create(new_rows, batch_size=BULK_BATCH_SIZE)
+    result.created = len(created)
+    result.newly_assigned += [row.pk for row in created]
+    return result

@@ -86,6 +86,20 @@ EXPECTED = {
     "reports:weakest-topics": (None, {"anonymous": LOGIN, "manager": 200, "hr": 200, "*": 403}),
     "reports:hr-dashboard": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
     "reports:certificates-expiring": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    # HR assignments: HR only (403 for every other role signed in).
+    **{
+        name: (kwargs, {"anonymous": LOGIN, "hr": 200, "*": 403})
+        for name, kwargs in (
+            ("assignments:assignment-list", None),
+            ("assignments:assignment-create", None),
+            ("assignments:employee-search", None),
+            ("assignments:assignment-detail", "assignment"),
+            ("assignments:assignment-edit", "assignment"),
+            ("assignments:assignment-cancel", "assignment"),
+        )
+    },
+    # Public: the signed token is the key (calendar apps cannot sign in).
+    "assignments:calendar-feed": ("calendar", {"*": 200}),
 }
 
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "socialaccount_", "mfa_", "headless", "usersessions_")
@@ -132,7 +146,13 @@ def url_kwargs(personas, settings, tmp_path):
     submitted = attempt_start(employee=personas["employee"], quiz=quiz)
     attempt_submit(attempt=submitted, employee=personas["employee"], answers=answers_for(submitted))
     attempt = attempt_start(employee=personas["employee"], quiz=quiz)
+    from assignments.signals import calendar_token
+    from assignments.tests.factories import assign
+
+    assignment = assign(course=course, by=personas["hr"].user, everyone=True)
     return {
+        "assignment": {"pk": assignment.pk},
+        "calendar": {"token": calendar_token(personas["employee"].pk)},
         "course": {"code": course.code},
         "lesson": {"code": course.code, "lesson_id": lesson.pk},
         "lesson-media": {"code": course.code, "lesson_id": video.pk, "kind": "video"},

@@ -59,6 +59,7 @@ from django.db import transaction
 from core import outbox
 
 from ..models import User
+from ..signals import employees_imported
 from .applying import plan_apply
 from .planning import plan_build
 from .reading import (
@@ -129,6 +130,9 @@ def employees_import(
         created_ids = plan_apply(plan)
         if send_invitations and created_ids:
             _queue_invitations(created_ids)
+        if report.has_changes:
+            # Receivers queue their work through the outbox, in this transaction.
+            employees_imported.send(sender=ImportReport)
     return report
 
 

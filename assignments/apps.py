@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssignmentsConfig(AppConfig):
+    name = "assignments"
+    verbose_name = _("Assignments")
+
+    def ready(self):
+        from courses.annotations import register_training_provider
+        from people.roles import HR_GROUP, register_grants
+        from people.signals import employees_imported
+
+        from . import signals
+
+        register_grants(
+            self.label,
+            {
+                HR_GROUP: {
+                    "manage_assignments",
+                    "view_assignment",
+                    "view_assignmentchange",
+                    "view_reminderlog",
+                    "view_digestlog",
+                }
+            },
+        )
+        register_training_provider(signals.training_extras_for)
+        employees_imported.connect(
+            signals.sync_after_import, dispatch_uid="assignments.sync_after_import"
+        )

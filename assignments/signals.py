@@ -1,0 +1,71 @@
+"""Receivers and providers: `people` announces imports, `courses` asks for training notes."""
+
+import logging
+
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from courses.annotations import EnrollmentNote, TrainingExtras, TrainingLink
+
+from .models import Assignment
+
+logger = logging.getLogger(__name__)
+
+CALENDAR_SALT = "assignments.calendar"
+
+
+def calendar_token(employee_id: int) -> str:
+    return signing.dumps(employee_id, salt=CALENDAR_SALT, compress=True)
+
+
+def calendar_employee_id(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=CALENDAR_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def sync_after_import(sender, **kwargs) -> None:
+    """Sent on commit after an HR import: queue the sync (a failure is logged; the daily
+    task syncs anyway)."""
+    from .tasks import assignments_sync_task
+
+    try:
+        assignments_sync_task.delay()
+    except Exception:
+        logger.exception("Could not queue the assignment sync after an import")
+
+
+def training_extras_for(employee, enrollments) -> TrainingExtras:
+    """Who assigned each course and when, with the note; the calendar link. One query."""
+    extras = TrainingExtras()
+    if employee is None:
+        return extras
+    ids = {e.assignment_id for e in enrollments if e.assignment_id}
+    if ids:
+        assignments = Assignment.objects.filter(pk__in=ids).select_related("created_by")
+        by_id = {a.pk: a for a in assignments}
+        for enrollment in enrollments:
+            assignment = by_id.get(enrollment.assignment_id)
+            if assignment is None:
+                continue
+            extras.notes[enrollment.pk] = EnrollmentNote(
+                assigned_by=_("HR (%(name)s)") % {"name": assignment.created_by.get_full_name()}
+                if assignment.created_by and assignment.created_by.get_full_name()
+                else _("HR"),
+                assigned_on=assignment.starts_on,
+                note=assignment.note,
+            )
+    if any(e.due_on and not e.is_completed for e in enrollments):
+        extras.links.append(
+            TrainingLink(
+                label=_("Add my due dates to my calendar"),
+                url=reverse(
+                    "assignments:calendar-feed", kwargs={"token": calendar_token(employee.pk)}
+                ),
+                icon="calendar-plus",
+                help=_("Subscribe to this address in your calendar app: it stays up to date."),
+            )
+        )
+    return extras
