@@ -269,6 +269,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.certificates_daily",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Assignment sync (new hires, transfers), recurrence cycles, reminders and escalations.
+    "assignments-daily-sync-recurrence-reminders": {
+        "task": "assignments.tasks.assignments_daily",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    # The managers' weekly digest of overdue and due-soon people.
+    "assignments-weekly-manager-digests": {
+        "task": "assignments.tasks.manager_digests",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
 }
 
 # The transactional outbox (core.outbox): a relayed task that has not run after this

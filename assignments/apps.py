@@ -8,6 +8,7 @@ class AssignmentsConfig(AppConfig):
 
     def ready(self):
         from courses.annotations import register_training_provider
+        from people.directory import register_directory_provider
         from people.roles import HR_GROUP, register_grants
         from people.signals import employees_imported
 
@@ -26,6 +27,7 @@ class AssignmentsConfig(AppConfig):
             },
         )
         register_training_provider(signals.training_extras_for)
+        register_directory_provider(signals.directory_items_for)
         employees_imported.connect(
             signals.sync_after_import, dispatch_uid="assignments.sync_after_import"
         )

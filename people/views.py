@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .access import request_employee, role_required
+from .directory import directory_items, has_providers
 from .forms import (
     DirectoryFilterForm,
     EmployeeImportConfirmForm,
@@ -60,6 +61,9 @@ def directory(request):
         include_leavers=filters.get("leavers", False),
     )
     page = Paginator(employees, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    training = directory_items(list(page.object_list))
+    for person in page.object_list:
+        person.directory_items = training.get(person.pk, [])
     querystring = request.GET.copy()
     querystring.pop("page", None)
     partial = request.htmx and not request.htmx.history_restore_request
@@ -74,6 +78,7 @@ def directory(request):
             "department_options": []
             if partial
             else department_options(departments, selected=filters.get("department")),
+            "training_column": has_providers(),
         },
     )
     patch_vary_headers(response, ["HX-Request"])

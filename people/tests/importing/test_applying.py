@@ -261,7 +261,8 @@ def test_invitations_are_queued_on_commit_for_new_employees_only(
         report = run(*lines, send_invitations=True)
 
     assert report.employees_created == 1
-    assert len(callbacks) == 1
+    # The invitations, and the `employees_imported` announcement (assignments sync).
+    assert len(callbacks) == 2
     assert [message.to for message in mailoutbox] == [["ann@example.com"]]
     assert "/accounts/" in mailoutbox[0].body
     assert "/accounts/" in mailoutbox[0].alternatives[0][0]
@@ -276,7 +277,8 @@ def test_no_invitations_on_dry_run_or_without_the_flag(
         run(ANN, send_invitations=True, dry_run=True)
         run(ANN)
 
-    assert callbacks == []
+    # Only the real run announces itself (`employees_imported`); nobody is invited.
+    assert len(callbacks) == 1
     assert mailoutbox == []
 
 
@@ -298,14 +300,14 @@ def test_importing_does_not_query_per_employee(personas, django_assert_num_queri
     # 1 savepoint, 3 reads (departments, employees, accounts without a profile),
     # 1 INSERT of users, 1 INSERT of employees (the lead and the team together),
     # 1 UPDATE of the team's line manager (the lead was inserted in the same statement),
-    # 1 savepoint release.
-    with django_assert_num_queries(8):
+    # 1 INSERT into the outbox (`employees_imported`: the assignment sync), 1 release.
+    with django_assert_num_queries(9):
         report = run(*_new_team(size, offset=1000))
     assert report.employees_created == size
 
     lines = [line.replace("Rep,", "Senior rep,") for line in _new_team(size, offset=1000)]
-    # savepoint, 3 reads, 1 UPDATE of the job titles, release.
-    with django_assert_num_queries(6):
+    # savepoint, 3 reads, 1 UPDATE of the job titles, the outbox INSERT, release.
+    with django_assert_num_queries(7):
         report = run(*lines)
     assert report.employees_updated == size - 1
 
