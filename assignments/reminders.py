@@ -8,10 +8,12 @@ How "exactly once" holds:
    `ignore_conflicts`, tagged with its own run id. The unique constraint lets only one
    insert win, so two beat processes running at once, or a retried run, cannot both
    own a row. The run then queues only the rows tagged with its id.
-2. The sender claims the row with a conditional UPDATE (`sent_at IS NULL`) and sends;
-   a send that raises clears the claim so the task's retry can send it. A worker killed
-   after the claim never sends twice (at most once); rows inserted but never queued (a
-   process killed between commit and queueing) are queued again by the next daily run.
+2. The queueing goes through the transactional outbox (`core.outbox`), in the same
+   transaction as the rows: it is never lost. The sender claims each row with a
+   conditional UPDATE (`sent_at IS NULL`, committed on its own) and then sends; a send
+   that raises clears the claim so the task's retry can send it. A worker killed after
+   the claim never sends twice (at most once); rows left unsent for an hour are queued
+   again by the next daily run.
 
 Leavers get nothing: candidates are active employees only, and the sender checks again.
 """
@@ -21,7 +23,6 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbox
 from core.emails import send_templated_email
 from courses.models import Enrollment
 from people.models import Department, Employee
@@ -50,17 +52,18 @@ Kind = ReminderLog.Kind
 
 
 def _dispatch(task_name: str, ids: list[int]) -> None:
-    """Queue the sending tasks after the transaction commits (the one place to switch to
-    the transactional outbox)."""
-    for start in range(0, len(ids), SEND_CHUNK):
-        chunk = ids[start : start + SEND_CHUNK]
-        transaction.on_commit(partial(_send_later, task_name, chunk))
+    """Queue the sending of these rows, never lost: the transactional outbox records one
+    `queue_send` task per chunk in the caller's transaction, and that task hands the
+    chunk to the sending task. The sending task runs outside the outbox's transaction,
+    so each claim commits before its email leaves: a worker killed mid-send never
+    sends the same email twice."""
+    from .tasks import queue_send_task
 
-
-def _send_later(task_name: str, ids: list[int]) -> None:
-    from . import tasks
-
-    getattr(tasks, task_name).delay(ids)
+    chunks = [ids[start : start + SEND_CHUNK] for start in range(0, len(ids), SEND_CHUNK)]
+    if chunks:
+        outbox.enqueue_many(
+            queue_send_task, [{"task_name": task_name, "ids": chunk} for chunk in chunks]
+        )
 
 
 def _insert_logs(enrollment_ids: list[int], kind: str, run: uuid.UUID) -> None:

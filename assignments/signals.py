@@ -1,7 +1,5 @@
 """Receivers and providers: `people` announces imports, `courses` asks for training notes."""
 
-import logging
-
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +9,6 @@ from courses.annotations import EnrollmentNote, TrainingExtras, TrainingLink
 from people.directory import DirectoryItem
 
 from .models import Assignment
-
-logger = logging.getLogger(__name__)
 
 CALENDAR_SALT = "assignments.calendar"
 
@@ -29,14 +25,13 @@ def calendar_employee_id(token: str) -> int | None:
 
 
 def sync_after_import(sender, **kwargs) -> None:
-    """Sent on commit after an HR import: queue the sync (a failure is logged; the daily
-    task syncs anyway)."""
+    """Sent inside an HR import's transaction: the sync is recorded in the outbox and
+    runs after the commit (new hires and transfers picked up within minutes)."""
+    from core import outbox
+
     from .tasks import assignments_sync_task
 
-    try:
-        assignments_sync_task.delay()
-    except Exception:
-        logger.exception("Could not queue the assignment sync after an import")
+    outbox.enqueue(assignments_sync_task)
 
 
 def training_extras_for(employee, enrollments) -> TrainingExtras:

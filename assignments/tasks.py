@@ -14,6 +14,18 @@ RETRY = {
 }
 
 
+SENDERS = {"reminders_send_task", "manager_digest_send_task"}
+
+
+@shared_task(name="assignments.tasks.queue_send")
+def queue_send_task(task_name: str, ids: list[int]) -> None:
+    """Run by the outbox: hand a chunk of logged emails to the sending task, which runs
+    outside the outbox's transaction (its claims commit before each email leaves)."""
+    if task_name not in SENDERS:
+        raise ValueError(f"Not a sending task: {task_name!r}")
+    globals()[task_name].delay(ids)
+
+
 @shared_task(name="assignments.tasks.reminders_send", **RETRY)
 def reminders_send_task(reminder_ids: list[int]) -> int:
     """Send logged emails (each claimed once); returns how many were sent now."""
