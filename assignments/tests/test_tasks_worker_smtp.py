@@ -4,6 +4,7 @@ attachment, each once."""
 
 import datetime
 import email
+import email.policy
 import os
 import socket
 import time
@@ -35,7 +36,12 @@ class Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+        self.messages.append(
+            (
+                envelope.rcpt_tos,
+                email.message_from_bytes(envelope.content, policy=email.policy.default),
+            )
+        )
         return "250 Message accepted for delivery"
 
 
