@@ -52,6 +52,7 @@ def test_a_manager_also_finds_their_team(manager):
 def test_hr_finds_people_import_and_certificates(hr):
     assert _seen(hr.user) == LEARNING | TEAM | {
         ("HR", "HR dashboard"),
+        ("HR", "Assignments"),
         ("HR", "Import employees"),
         ("HR", "Certificates"),
     }
