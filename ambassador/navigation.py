@@ -70,6 +70,7 @@ NAVIGATION = (
     Group(
         _("HR"),
         (
+            Entry(_("Import employees"), "people:employee-import", role="hr"),
             Entry(
                 _("Assignments"),
                 "assignments:assignment-list",
@@ -81,7 +82,6 @@ NAVIGATION = (
                     "assignments:assignment-cancel",
                 ),
             ),
-            Entry(_("Import employees"), "people:employee-import", role="hr"),
             Entry(
                 _("Certificates"),
                 "certificates:certificate-search",
