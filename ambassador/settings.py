@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "certificates",
     "reports",
     "assignments",
+    "demo",
 ]
 
 MIDDLEWARE = [
