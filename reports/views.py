@@ -31,6 +31,7 @@ from .selectors import (
     enrollments_for,
     expiring_list,
     expiry_counts,
+    mandatory_assignments_summary,
     matrix_enrollments,
     matrix_fill,
     matrix_items,
@@ -285,6 +286,7 @@ def hr_dashboard(request):
     weeks = completions_per_week(today=today)
     context = {
         "mandatory": rollup.by_course(),
+        "assignments": mandatory_assignments_summary(mandatory, today=today),
         "weeks": weeks,
         "weeks_total": sum(bar.count for bar in weeks),
         "behind": departments_behind(rollup),

@@ -25,12 +25,14 @@ from .base import (
 )
 from .dashboard import (
     EXPIRY_WINDOWS,
+    AssignmentRow,
     WeekBar,
     completions_per_week,
     departments_behind,
     expiring_certificates,
     expiring_list,
     expiry_counts,
+    mandatory_assignments_summary,
 )
 from .drilldown import (
     SORTS,
@@ -54,6 +56,8 @@ from .tallies import CourseRow, Tally, course_summary, tally_annotations
 from .weakest import MIN_GROUP, WeakestTopics, WeakQuestion, WeakTopic, WrongChoice, weakest_topics
 
 __all__ = [
+    "AssignmentRow",
+    "mandatory_assignments_summary",
     "COMPLETED",
     "IN_PROGRESS",
     "NOT_STARTED",

@@ -7,12 +7,40 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from assignments.models import Assignment
 from certificates.models import Certificate
 from courses.models import Enrollment
 
 from .rollup import DepartmentNode, Rollup
+from .tallies import Tally, tally_annotations
 
 # --- HR dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    tally: Tally
+
+
+def mandatory_assignments_summary(enrollments: QuerySet[Enrollment], *, today: date):
+    """Completion of each active mandatory assignment over `enrollments` (the current
+    rows in scope): one query grouped by assignment, one for the assignments."""
+    by_assignment = {
+        row["assignment_id"]: Tally.from_row(row)
+        for row in enrollments.filter(assignment_id__isnull=False)
+        .order_by()
+        .values("assignment_id")
+        .annotate(**tally_annotations(today))
+    }
+    assignments = (
+        Assignment.objects.filter(
+            pk__in=list(by_assignment), mandatory=True, status=Assignment.Status.ACTIVE
+        )
+        .select_related("course")
+        .order_by("course__title", "starts_on", "pk")
+    )
+    return [AssignmentRow(assignment, by_assignment[assignment.pk]) for assignment in assignments]
 
 
 @dataclass

@@ -75,3 +75,31 @@ def test_dashboard_queries_do_not_grow_with_people(personas, course, client_for,
             client.get(URL)
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_dashboard_shows_each_active_mandatory_assignment(personas, org, course, client_for):
+    """Per assignment: the current rows it owns, tallied; recommended and cancelled
+    assignments are left out."""
+    from assignments.services import assignment_cancel
+    from assignments.tests.factories import assign
+
+    sales = [EmployeeFactory(department=org["north"]) for _ in range(3)]
+    finance = EmployeeFactory(department=org["finance"])
+    by_sales = assign(course=course, by=personas["hr"].user, departments=[org["north"]])
+    assign(course=course, by=personas["hr"].user, employees=[finance], mandatory=False)
+    Enrollment.objects.filter(employee=sales[0], course=course, is_current=True).update(
+        status=Enrollment.Status.COMPLETED, completed_at=timezone.now()
+    )
+
+    response = client_for(personas["hr"]).get(URL)
+    (row,) = response.context["assignments"]
+    assert row.assignment == by_sales
+    assert (row.tally.total, row.tally.completed) == (
+        Enrollment.objects.filter(assignment_id=by_sales.pk, is_current=True).count(),
+        1,
+    )
+    assert row.tally.total >= 3
+    assert by_sales.get_absolute_url() in response.content.decode()
+
+    assignment_cancel(assignment=by_sales, by=personas["hr"].user)
+    assert client_for(personas["hr"]).get(URL).context["assignments"] == []
