@@ -1,6 +1,7 @@
 """Reading: a CSV or XLSX file becomes `ImportRow`s, or the file-level errors that stop it.
 
-Header matched case-insensitively, unknown columns ignored, blank rows skipped, line
+Header matched case-insensitively, columns unlike ours ignored (a near miss of one of
+ours is refused with a "did you mean"), blank rows skipped, line
 numbers as a spreadsheet shows them. Hostile files are stopped by limits checked as the
 file is read (the same for the HR page and `manage.py import_employees`): the file's own
 size, the size an XLSX expands to when unpacked (a "zip bomb" is refused before anything
@@ -226,27 +227,48 @@ def _header_positions(header_line: int, header: list[str]) -> tuple[dict[str, in
             )
         positions[name] = index
     missing = [column for column in REQUIRED_COLUMNS if column not in positions]
+    unknown = [
+        cell.strip() for cell in header if cell.strip() and _header_name(cell) not in COLUMNS
+    ]
     if missing:
         message = _(
             "Missing required column(s): %(columns)s. The header row must name: %(required)s."
         ) % {"columns": ", ".join(missing), "required": ", ".join(REQUIRED_COLUMNS)}
-        unknown = [
-            cell.strip() for cell in header if cell.strip() and _header_name(cell) not in COLUMNS
-        ]
         if unknown:
             message += " " + _("Columns not recognised: %(columns)s.") % {
-                "columns": ", ".join(_unknown_column(name) for name in unknown)
+                "columns": ", ".join(_unknown_column(name, positions) for name in unknown)
             }
         errors.insert(0, RowError(header_line, message))
+    elif near_misses := [name for name in unknown if _close_column(name, positions)]:
+        # A misspelt optional column would otherwise be dropped without a word (and with it,
+        # say, every line manager): refuse the file. Columns unlike any of ours are ignored.
+        errors.insert(
+            0,
+            RowError(
+                header_line,
+                _(
+                    "Columns not recognised: %(columns)s. Rename them, or remove them if they "
+                    "are not meant for the import."
+                )
+                % {"columns": ", ".join(_unknown_column(name, positions) for name in near_misses)},
+            ),
+        )
     return positions, errors
 
 
-def _unknown_column(name: str) -> str:
+def _close_column(name: str, present: dict[str, int]) -> str | None:
+    """The column of ours, not already in the header, that `name` is a near miss of."""
+    candidates = [column for column in COLUMNS if column not in present]
+    close = difflib.get_close_matches(_header_name(name), candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _unknown_column(name: str, present: dict[str, int]) -> str:
     """`employee_no (did you mean employee_number?)` for a near miss, else the name."""
-    close = difflib.get_close_matches(_header_name(name), COLUMNS, n=1, cutoff=0.6)
-    if not close:
+    column = _close_column(name, present)
+    if column is None:
         return name
-    return _("%(name)s (did you mean %(column)s?)") % {"name": name, "column": close[0]}
+    return _("%(name)s (did you mean %(column)s?)") % {"name": name, "column": column}
 
 
 def _rows_from_table(
