@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -297,6 +300,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 COMPANY_NAME = env.str("COMPANY_NAME", default="Example Corp")
 COMPANY_PRIMARY_COLOR = env.str("COMPANY_PRIMARY_COLOR", default="#0b5cad")
+# It is written into the page's one inline <style>: a hex colour and nothing else.
+if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", COMPANY_PRIMARY_COLOR):
+    raise ImproperlyConfigured("COMPANY_PRIMARY_COLOR must be a hex colour such as #0b5cad.")
 COMPANY_LOGO_URL = env.str("COMPANY_LOGO_URL", default="")
 # Hosts that lesson and quiz Markdown may load images from (https only), besides the
 # site's own media; any other image is removed when the content is saved.
@@ -322,6 +328,33 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Probes from a load balancer or systemd on the host may speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content-Security-Policy (django-csp): scripts only from this site, never inline; the one
+# inline <style> (the brand colour in base.html) carries the request's nonce. Images may
+# also come from the logo's host; `data:` images are Bootstrap's form icons.
+_CSP_IMAGES = [SELF, "data:"]
+if COMPANY_LOGO_URL.startswith("https://"):
+    _CSP_IMAGES.append("https://" + COMPANY_LOGO_URL.removeprefix("https://").split("/")[0])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": _CSP_IMAGES,
+        "font-src": [SELF],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the site never uses, switched off (core.middleware.permissions_policy).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

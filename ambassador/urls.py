@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from ambassador.admin_site import admin_site_customise
 from certificates.urls import verify_urlpatterns
+from core import health
 from courses import views as courses_views
 
 admin.site.site_header = settings.COMPANY_NAME + " · Ambassador"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("assignments/", include("assignments.urls")),
     path("verify/", include(verify_urlpatterns)),
     path("admin/", admin.site.urls),
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
 ]
 
 handler403 = "people.views.permission_denied"

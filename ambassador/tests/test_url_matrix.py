@@ -43,6 +43,9 @@ EXPECTED = {
     # Public: verification needs no sign-in.
     "certificate-verify-lookup": (None, {"*": 200}),
     "certificate-verify": ("certificate", {"*": 200}),
+    # Public probes for load balancers and systemd (core/health.py).
+    "healthz": (None, {"*": 200}),
+    "readyz": (None, {"*": 200}),
     "people:employee-list": (
         None,
         {
