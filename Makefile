@@ -7,24 +7,32 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_EMPLOYEES ?= 300
+PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 # Coverage of the whole suite, held at the floor in pyproject.toml ([tool.coverage.report]
 # fail_under). Running a subset? `make test PYTEST_ARGS="-k foo" COVERAGE=`.
 COVERAGE ?= --cov --cov-report=term:skip-covered
 DEV_ENV_MARKER := Local development settings (created by make
 
-.PHONY: help install dev-install setup dev-setup operator-env-check run test lint format worker beat bench clean
+.PHONY: help python-check port-free serve install dev-install setup dev-setup operator-env-check run test lint format worker beat bench clean
 
 help:
 	@echo "make run     set up a demo on SQLite and serve it on http://127.0.0.1:8000"
 	@echo "make test    create/update .venv and run lint, the traps check, migration checks and the whole suite (with a coverage floor)"
 	@echo "make dev-setup  everything 'make run' does but serving (honours DATABASE_URL)"
 	@echo "make setup   operators: migrate, load the curriculum, collect static files (production settings)"
+	@echo "make serve   the production stack (gunicorn, Celery worker and beat via honcho; PORT=8000)"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
 	@echo "make beat    the Celery beat scheduler (same)"
 	@echo "make bench   the benchmarks in bench/"
 
-$(BIN)/python:
+# Python 3.11 only: the interpreter make would use, and the one inside an existing .venv.
+python-check:
+	@$(PYTHON) -c '' >/dev/null 2>&1 || { echo "Ambassador needs Python 3.11, and '$(PYTHON)' does not run. Install python3.11, or run make PYTHON=/path/to/python3.11." >&2; exit 1; }
+	@$(PYTHON) ambassador/preflight.py python
+	@if [ -x $(BIN)/python ]; then $(BIN)/python ambassador/preflight.py python; fi
+
+$(BIN)/python: | python-check
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -42,7 +50,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@printf '%s\n' '# Local development settings (created by make; see .env.example).' 'DEBUG=1' > $@
 	@echo "Created .env with DEBUG=1 for local development."
 
-install: $(VENV)/.requirements node_modules/.package-lock.json
+install: python-check $(VENV)/.requirements node_modules/.package-lock.json
 
 dev-install: install .env
 
@@ -65,9 +73,20 @@ dev-setup: dev-install
 	$(BIN)/python manage.py load_curriculum
 	$(BIN)/python manage.py seed_demo --employees $(DEMO_EMPLOYEES)
 
-run: dev-setup
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+# Before the (long) setup: say at once when PORT is taken.
+port-free: python-check
+	@$(PYTHON) ambassador/preflight.py port $(PORT)
+
+run: port-free dev-setup
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack on this machine (Procfile): gunicorn on PORT, a Celery worker and
+# beat, against the configured PostgreSQL, Redis and SMTP. Production settings only.
+serve: operator-env-check install
+	@$(BIN)/python ambassador/preflight.py serve
+	@$(BIN)/python ambassador/preflight.py port $(PORT)
+	$(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 lint: dev-install
 	$(BIN)/ruff check .
