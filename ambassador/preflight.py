@@ -37,7 +37,7 @@ def check_port(port):
         except OSError:
             fail(
                 f"Port {port} on 127.0.0.1 is busy (another server is running there). "
-                f"Stop it, or choose another port: make ... PORT={port + 1}"
+                f"Stop it, or choose another port, e.g. PORT={port + 1}"
             )
 
 
