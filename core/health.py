@@ -14,13 +14,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
-from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database
 from health_check.contrib.redis import Redis
 from health_check.exceptions import ServiceUnavailable
-from health_check.views import HealthCheckView
 from redis.asyncio import Redis as RedisClient
 
 
@@ -68,28 +66,30 @@ def readiness_checks():
 _PLAIN = "text/plain; charset=utf-8"
 
 
-@method_decorator(login_not_required, name="dispatch")
-class ReadinessView(HealthCheckView):
-    def get_checks(self):
-        return readiness_checks()
+def readiness_failures():
+    """Run the checks concurrently on their own event loop, in a thread of its own (the
+    request's thread may already run one, e.g. under Playwright); return the failed ones."""
 
-    def get_executor(self):
-        return _ClosingExecutor(max_workers=2, thread_name_prefix="readyz")
-
-    async def get(self, request, *args, **kwargs):
-        with self.get_executor() as executor:
-            results = await asyncio.gather(
-                *(check.get_result(executor) for check in self.get_checks())
+    async def gather():
+        with _ClosingExecutor(max_workers=2, thread_name_prefix="readyz") as executor:
+            return await asyncio.gather(
+                *(check.get_result(executor) for check in readiness_checks())
             )
-        if any(result.error for result in results):
-            return HttpResponse("unavailable\n", status=503, content_type=_PLAIN)
-        return HttpResponse("ok\n", content_type=_PLAIN)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz-loop") as runner:
+        results = runner.submit(asyncio.run, gather()).result()
+    return [result.check for result in results if result.error]
+
+
+@login_not_required
+@never_cache
+def readiness(request):
+    if readiness_failures():
+        return HttpResponse("unavailable\n", status=503, content_type=_PLAIN)
+    return HttpResponse("ok\n", content_type=_PLAIN)
 
 
 @login_not_required
 @never_cache
 def liveness(request):
     return HttpResponse("ok\n", content_type=_PLAIN)
-
-
-readiness = ReadinessView.as_view()
