@@ -334,10 +334,11 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Content-Security-Policy (django-csp): scripts only from this site, never inline; the one
 # inline <style> (the brand colour in base.html) carries the request's nonce. Images may
-# also come from the logo's host; `data:` images are Bootstrap's form icons.
+# also come from the logo's host and LESSON_IMAGE_HOSTS; `data:` images are Bootstrap's form icons.
 _CSP_IMAGES = [SELF, "data:"]
 if COMPANY_LOGO_URL.startswith("https://"):
     _CSP_IMAGES.append("https://" + COMPANY_LOGO_URL.removeprefix("https://").split("/")[0])
+_CSP_IMAGES += [f"https://{host}" for host in LESSON_IMAGE_HOSTS]  # lesson Markdown images
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
