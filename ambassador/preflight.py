@@ -44,7 +44,6 @@ def check_port(port):
 def check_serve():
     """The production stack needs the production settings: DEBUG off, every required
     variable set, a broker for the worker and beat, and the collected static files."""
-    sys.path[0] = str(BASE_DIR)  # the project, not this script's folder (ambassador/celery.py)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ambassador.settings")
     from django.core.exceptions import ImproperlyConfigured
 
@@ -74,6 +73,7 @@ def check_serve():
 
 
 if __name__ == "__main__":
+    sys.path[0] = str(BASE_DIR)  # the project, not this script's folder (ambassador/celery.py)
     match sys.argv[1:]:
         case ["python"]:
             check_python()
