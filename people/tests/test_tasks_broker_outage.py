@@ -4,6 +4,7 @@ between two HR imports and starts it again. Every invitation is sent once: none 
 of the import made while it was down) and none twice (relayed twice, run once)."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -121,11 +122,14 @@ def celery_on(broker_url):
 
 
 def hr_import(client, *numbers):
+    """The page's two steps: upload (checked, staged), then "Import this file now" with
+    invitations chosen on the confirmation."""
     rows = "".join(f"{n},person{n}@example.com,P,{n},OPS,Operations,ACME,\n" for n in numbers)
     upload = SimpleUploadedFile("hr.csv", (HEADER + rows).encode(), content_type="text/csv")
-    return client.post(
-        reverse("people:employee-import"), {"file": upload, "send_invitations": "on"}
-    )
+    url = reverse("people:employee-import")
+    checked = client.post(url, {"file": upload})
+    token = re.search(r'name="token" value="([^"]+)"', checked.content.decode()).group(1)
+    return client.post(url, {"token": token, "send_invitations": "on"})
 
 
 def test_invitations_survive_a_stopped_broker_and_are_sent_once(
@@ -141,7 +145,9 @@ def test_invitations_survive_a_stopped_broker_and_are_sent_once(
         # 1. Broker up, no worker yet: the invitations are relayed to Redis on commit.
         response = hr_import(client, "N1", "N2")
         assert response.status_code == 200
-        assert OutboxTask.objects.filter(relayed_at__isnull=False).count() == 2
+        relayed = OutboxTask.objects.filter(relayed_at__isnull=False)
+        assert relayed.filter(task_name="people.tasks.employee_invite").count() == 2
+        assert relayed.count() == 3  # and the assignment sync that every import queues
 
         # 2. The broker stops: its queued messages are gone (no persistence), and an
         #    import made now still shows its success page.
@@ -155,15 +161,16 @@ def test_invitations_survive_a_stopped_broker_and_are_sent_once(
         )
         assert unsent.relayed_at is None and "relay" in unsent.last_error
 
-        # 3. The broker is back (empty). The sweep relays all three, twice (as two
-        #    sweeps racing would), and a worker runs each invitation once.
+        # 3. The broker is back (empty). The sweep relays all five (three invitations,
+        #    two assignment syncs), twice (as two sweeps racing would), and a worker runs
+        #    each task once.
         redis_server.start()
         deadline = time.monotonic() + 30
         while OutboxTask.objects.filter(relayed_at__isnull=True).exists():
             assert time.monotonic() < deadline, "the sweep could not reach the broker again"
             outbox_relay_pending()
         outbox_relay_pending()
-        assert OutboxTask.objects.filter(relay_count__gte=2).count() == 3
+        assert OutboxTask.objects.filter(relay_count__gte=2).count() == 5
         assert mail.outbox == []
 
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
