@@ -14,7 +14,10 @@ PYTEST_ARGS ?= -n 2
 COVERAGE ?= --cov --cov-report=term:skip-covered
 DEV_ENV_MARKER := Local development settings (created by make
 
-.PHONY: help python-check port-free serve install dev-install setup dev-setup operator-env-check run test lint format worker beat bench clean
+# The interface's translation catalogues, compiled with polib (no system package needed).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+.PHONY: help python-check port-free serve install dev-install setup dev-setup operator-env-check run test lint format worker beat bench clean messages
 
 help:
 	@echo "make run     set up a demo on SQLite and serve it on http://127.0.0.1:8000"
@@ -25,6 +28,7 @@ help:
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
 	@echo "make beat    the Celery beat scheduler (same)"
 	@echo "make bench   the benchmarks in bench/"
+	@echo "make messages  regenerate the translation catalogues in locale/ (needs GNU gettext; LOCALE=xx adds a language)"
 
 # Python 3.11 only: the interpreter make would use, and the one inside an existing .venv.
 python-check:
@@ -50,7 +54,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@printf '%s\n' '# Local development settings (created by make; see .env.example).' 'DEBUG=1' > $@
 	@echo "Created .env with DEBUG=1 for local development."
 
-install: python-check $(VENV)/.requirements node_modules/.package-lock.json
+# A catalogue is compiled when its .po is newer than its .mo (the .mo files are not committed).
+locale/%.mo: locale/%.po $(VENV)/.requirements
+	$(BIN)/python ambassador/catalogues.py compile $<
+
+install: python-check $(VENV)/.requirements node_modules/.package-lock.json $(CATALOGUES)
 
 dev-install: install .env
 
@@ -100,7 +108,16 @@ format: dev-install
 test: lint
 	@! ls */migrations/*_auto_*.py 2>/dev/null || (echo "Name your migrations: makemigrations --name <what_changed>"; exit 1)
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python ambassador/catalogues.py check
 	$(BIN)/pytest $(PYTEST_ARGS) $(COVERAGE)
+
+# Regenerate every catalogue in locale/ from the code and templates (then translate the new
+# entries: `make test` fails while one is missing, untranslated or fuzzy). LOCALE=de starts
+# a new language. Needs GNU gettext (apt-get install gettext).
+messages: dev-install
+	$(BIN)/python manage.py makemessages $(if $(LOCALE),--locale $(LOCALE),--all) --no-obsolete
+	$(BIN)/python manage.py makemessages --domain djangojs $(if $(LOCALE),--locale $(LOCALE),--all) --no-obsolete
+	$(BIN)/python ambassador/catalogues.py compile
 
 worker: install
 	$(BIN)/celery -A ambassador worker --loglevel INFO

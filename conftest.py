@@ -125,6 +125,16 @@ def pytest_collection_modifyitems(config, items):
 pytest_plugins = ["ambassador.tests.browser"]
 
 
+def pytest_configure(config):
+    """Tests see the current translations: compile each catalogue whose .po is newer than
+    its .mo (the make targets do it too; this covers pytest run by hand after a .po
+    changed). Once, in the controller, before the xdist workers start."""
+    if not hasattr(config, "workerinput"):
+        from ambassador.catalogues import compile_stale
+
+        compile_stale()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Real hashers take ~0.3 s a password; tests need none of that strength. The one place

@@ -4,10 +4,13 @@
 (function () {
   "use strict";
 
+  // The words it adds come translated from the <script> tag's data attributes.
+  const words = (document.currentScript && document.currentScript.dataset) || {};
+
   function label() {
     // django-treebeard's expand/collapse arrows are empty links.
     document.querySelectorAll("a.treebeard-collapse:not([aria-label])").forEach(function (link) {
-      link.setAttribute("aria-label", link.title || "Expand or collapse");
+      link.setAttribute("aria-label", link.title || words.expandLabel || "Expand or collapse");
     });
     // SelectFilter2 (filter_horizontal) puts aria-label on a plain <span> icon.
     document.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
@@ -18,7 +21,7 @@
       const field = row.closest(".form-row, .fieldBox");
       const name = field && field.querySelector("label");
       const inputs = row.querySelectorAll("input[type=text]");
-      const parts = [row.dataset.dateLabel || "date", row.dataset.timeLabel || "time"];
+      const parts = [words.dateLabel || "date", words.timeLabel || "time"];
       inputs.forEach(function (input, index) {
         if (!input.hasAttribute("aria-label") && name && parts[index]) {
           input.setAttribute("aria-label", name.textContent.replace(/:\s*$/, "") + ": " + parts[index]);
