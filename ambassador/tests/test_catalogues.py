@@ -281,3 +281,70 @@ def test_the_french_catalogue_uses_french_typography():
         if FRENCH_SPACING.search(text)
     ]
     assert wrong == []
+
+
+def test_this_repository_s_catalogues_are_complete(xgettext):
+    """What `make test` runs before the suite (here too, so a run of the suite alone
+    also notices a string added without its translation)."""
+    assert catalogues.check() == []
+
+
+@pytest.fixture
+def locale_dir(tmp_path, monkeypatch):
+    """A locale/ folder of our own, and extraction that finds one string."""
+    monkeypatch.setattr(catalogues, "LOCALE_DIR", tmp_path / "locale")
+    monkeypatch.setattr(catalogues, "BASE_DIR", tmp_path)
+    monkeypatch.setattr(catalogues.shutil, "which", lambda name: f"/usr/bin/{name}")
+    found = {"django": template_of(entry("Team")), "djangojs": template_of(entry("Close"))}
+    monkeypatch.setattr(catalogues, "extract_templates", lambda work_dir: found)
+    return tmp_path / "locale"
+
+
+def write(locale_dir, language, domain, *entries, metadata=HEADER):
+    folder = locale_dir / language / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    pofile(*entries, metadata={**metadata, "Language": language}).save(str(folder / f"{domain}.po"))
+    return folder / f"{domain}.po"
+
+
+def test_a_third_language_is_held_to_the_same_rules(locale_dir, settings):
+    settings.LANGUAGES = [("en", "English"), ("fr", "French"), ("de", "German"), ("nl", "Dutch")]
+    write(locale_dir, "fr", "django", entry("Team", "Équipe"))
+    write(locale_dir, "fr", "djangojs", entry("Close", "Fermer"))
+    write(locale_dir, "de", "django", entry("Team", ""))
+    assert catalogues.check() == [
+        "locale/nl: settings.LANGUAGES has 'nl' but it has no catalogue",
+        "locale/de/LC_MESSAGES/django.po: untranslated: 'Team' [app/views.py]",
+        "locale/de/LC_MESSAGES/djangojs.po: missing (run `make messages`)",
+    ]
+
+
+def test_the_check_says_how_to_install_gettext_when_it_is_missing(locale_dir, monkeypatch):
+    monkeypatch.setattr(catalogues.shutil, "which", lambda name: None)
+    assert catalogues.check() == [
+        "GNU gettext is not installed (xgettext is missing): the catalogue check extracts "
+        "the strings with it. Install it: apt-get install gettext"
+    ]
+
+
+def test_the_command_line_compiles_stale_catalogues_and_reports_problems(
+    locale_dir, settings, capsys
+):
+    settings.LANGUAGES = [("en", "English"), ("fr", "French")]
+    po_path = write(locale_dir, "fr", "django", entry("Team", "Équipe"))
+    write(locale_dir, "fr", "djangojs", entry("Close", "Fermer"))
+    assert catalogues.main(["compile"]) == 0
+    assert po_path.with_suffix(".mo").exists()
+    assert catalogues.main(["compile"]) == 0  # nothing stale the second time
+    assert capsys.readouterr().out.count("compiled") == 2  # django.mo and djangojs.mo
+
+    assert catalogues.main(["check"]) == 0
+    assert capsys.readouterr().out == "Catalogues complete: fr/django.po, fr/djangojs.po.\n"
+
+    write(locale_dir, "fr", "django", entry("Team", "Équipe", flags=["fuzzy"]))
+    assert catalogues.main(["check"]) == 1
+    assert capsys.readouterr().err == (
+        "locale/fr/LC_MESSAGES/django.po: fuzzy (check the translation, then remove the "
+        "flag): 'Team' [app/views.py]\n1 catalogue problem(s).\n"
+    )
+    assert catalogues.main([]) == 2
