@@ -25,5 +25,6 @@ urlpatterns = [
     path("readyz", health.readiness, name="readyz"),
 ]
 
+handler400 = "people.views.bad_request"
 handler403 = "people.views.permission_denied"
 handler404 = "people.views.page_not_found"

@@ -88,7 +88,9 @@ class Assignment(models.Model):
     starts_on = models.DateField(_("assigned on"))
     revision = models.PositiveIntegerField(_("revision"), default=1)
     # The create form's one-time token: a double submit is refused, not saved twice.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = models.UUIDField(
+        _("form token"), null=True, blank=True, unique=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -206,7 +208,7 @@ class ReminderLog(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipient = models.EmailField(_("sent to"), blank=True)
     # Which run inserted the row: a run queues only the rows it inserted itself.
-    run = models.UUIDField(editable=False)
+    run = models.UUIDField(_("run"), editable=False)
 
     class Meta:
         verbose_name = _("reminder log")
@@ -234,12 +236,15 @@ class DigestLog(models.Model):
     """A manager's weekly digest: at most one per manager and week."""
 
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("manager"),
     )
     week = models.DateField(_("week starting"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    run = models.UUIDField(editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    run = models.UUIDField(_("run"), editable=False)
 
     class Meta:
         verbose_name = _("manager digest log")

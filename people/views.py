@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -173,3 +174,9 @@ def permission_denied(request, exception=None):
 @login_not_required
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    # Rendered without the request, so no context processor runs: a request refused
+    # before authentication (an unknown Host header) has no user for them to read.
+    return HttpResponseBadRequest(render_to_string("400.html"))
