@@ -135,6 +135,19 @@ def pytest_configure(config):
         compile_stale()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request served in French (the test
+    client runs LocaleMiddleware) leaves French active in the thread, which would leak
+    into the next test of the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Real hashers take ~0.3 s a password; tests need none of that strength. The one place

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from typing import IO, Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .results import ImportRow, RowError
@@ -92,7 +93,7 @@ def _limited(table: Table) -> Iterator[tuple[int, list[str]]]:
             raise _FileError(
                 0,
                 _("The file has more than %(limit)s lines: split it into several files.")
-                % {"limit": f"{MAX_ROWS:,}"},
+                % {"limit": number_format(MAX_ROWS, force_grouping=True)},
             )
         while cells and not cells[-1]:
             cells.pop()
@@ -107,7 +108,7 @@ def _limited(table: Table) -> Iterator[tuple[int, list[str]]]:
                 raise _FileError(
                     line,
                     _("Line %(line)s has a cell longer than %(limit)s characters.")
-                    % {"line": line, "limit": f"{MAX_CELL_CHARS:,}"},
+                    % {"line": line, "limit": number_format(MAX_CELL_CHARS, force_grouping=True)},
                 )
         yield line, cells
 

@@ -101,6 +101,16 @@ def test_a_cell_longer_than_the_limit_is_an_error_on_that_line():
     assert errors == [RowError(2, "Line 2 has a cell longer than 10,000 characters.")]
 
 
+def test_the_limits_are_written_in_the_reader_s_language():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        rows, errors = read(csv_bytes("1,ann@example.com,Ann,A,HQ,,,,," + "x" * 10_001))
+    assert errors == [
+        RowError(2, "La ligne 2 contient une cellule de plus de 10\u00a0000 caractères.")
+    ]
+
+
 def test_a_file_larger_than_the_limit_is_refused(monkeypatch):
     monkeypatch.setattr(reading_module, "MAX_FILE_BYTES", 1024 * 1024)
     data = csv_bytes(*[f"{n},p{n}@example.com,P,Q,HQ,,,,,," for n in range(40_000)])
