@@ -17,7 +17,7 @@ DEV_ENV_MARKER := Local development settings (created by make
 # The interface's translation catalogues, compiled with polib (no system package needed).
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help python-check port-free serve install dev-install setup dev-setup operator-env-check run test lint format worker beat bench clean messages
+.PHONY: help python-check port-free serve install dev-install setup dev-setup operator-env-check run test lint format worker beat bench bench-install bench-pages bench-load bench-load-smoke clean messages
 
 help:
 	@echo "make run     set up a demo on SQLite and serve it on http://127.0.0.1:8000"
@@ -28,6 +28,9 @@ help:
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
 	@echo "make beat    the Celery beat scheduler (same)"
 	@echo "make bench   the benchmarks in bench/"
+	@echo "make bench-pages       page cost against a bare view (gunicorn, PostgreSQL, wrk)"
+	@echo "make bench-load        200 simulated employees for 60 s (locust), nothing lost"
+	@echo "make bench-load-smoke  the same, 20 users for 10 s (CI)"
 	@echo "make messages  regenerate the translation catalogues in locale/ (needs GNU gettext; LOCALE=xx adds a language)"
 
 # Python 3.11 only: the interpreter make would use, and the one inside an existing .venv.
@@ -128,6 +131,29 @@ beat: install
 bench: dev-install
 	$(BIN)/python bench/import_employees.py --rows 10000
 	$(BIN)/python bench/seed_demo.py 1000 10000 50000
+
+# The HTTP benchmarks (bench/README.md): gunicorn with production settings on loopback,
+# against a throwaway PostgreSQL database (BENCH_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/amb_load; dropped and re-created) and a Redis
+# database (BENCH_REDIS_URL, default redis://127.0.0.1:6379/9; flushed).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/amb_load
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
+BENCH_ARGS ?=
+
+$(VENV)/.bench-requirements: bench/requirements.txt $(VENV)/.requirements
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	@touch $@
+
+bench-install: install $(VENV)/.bench-requirements
+
+bench-pages: bench-install
+	$(BIN)/python bench/page_cost.py --database-url $(BENCH_DATABASE_URL)_pages --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
+
+bench-load: bench-install
+	$(BIN)/python bench/load.py --users 200 --duration 60 --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
+
+bench-load-smoke: bench-install
+	$(BIN)/python bench/load.py --users 20 --duration 10 --employees 300 --max-p95 0 --spawn-rate 10 --database-url $(BENCH_DATABASE_URL)_smoke --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

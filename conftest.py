@@ -109,6 +109,22 @@ def _celery_eager(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rows are rolled back between tests and their
+    ids reused (SQLite), so a cached outline, note or role of an earlier test must not
+    answer for a later one. Only the per-process cache the tests use is cleared."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from courses import caching
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    caching.forget_local()
+    yield
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` need PostgreSQL: they run when DATABASE_URL points at it
     (CI's second pass) and are skipped on the default SQLite run."""

@@ -13,11 +13,12 @@ that every entry resolves and what each role sees.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from people.roles import roles_for
+from people.roles import roles_for_display
 
 
 @dataclass(frozen=True)
@@ -129,11 +130,18 @@ class Menu:
         return any(link.active for link in self.links)
 
 
+@lru_cache(maxsize=256)
+def _url(url_name: str, script_prefix: str) -> str:
+    """The entries' URLs take no argument: reverse each once per process (and prefix)."""
+    return reverse(url_name)
+
+
 def _links(entries, roles, view_name):
+    prefix = get_script_prefix()
     return tuple(
         Link(
             label=entry.label,
-            url=reverse(entry.url_name),
+            url=_url(entry.url_name, prefix),
             active=view_name == entry.url_name or view_name in entry.also,
         )
         for entry in entries
@@ -143,7 +151,7 @@ def _links(entries, roles, view_name):
 
 def menus_for(user, view_name=None):
     """The groups this user sees, each with the entries their roles allow."""
-    roles = roles_for(user)
+    roles = roles_for_display(user)
     menus = (Menu(group.label, _links(group.entries, roles, view_name)) for group in NAVIGATION)
     return [menu for menu in menus if menu.links]
 
@@ -154,7 +162,7 @@ def navigation(request):
         return {}
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else None
-    roles = roles_for(request.user)
+    roles = roles_for_display(request.user)
     return {
         "nav_menus": menus_for(request.user, view_name),
         "account_links": _links(ACCOUNT, roles, view_name),

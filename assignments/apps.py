@@ -7,6 +7,8 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Assignments")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from courses.annotations import register_training_provider
         from people.directory import register_directory_provider
         from people.roles import HR_GROUP, register_grants
@@ -27,6 +29,12 @@ class AssignmentsConfig(AppConfig):
             },
         )
         register_training_provider(signals.training_extras_for)
+        post_save.connect(
+            signals.assignment_note_forget, sender="assignments.Assignment", dispatch_uid="a_note_s"
+        )
+        post_delete.connect(
+            signals.assignment_note_forget, sender="assignments.Assignment", dispatch_uid="a_note_d"
+        )
         register_directory_provider(signals.directory_items_for)
         employees_imported.connect(
             signals.sync_after_import, dispatch_uid="assignments.sync_after_import"

@@ -1,6 +1,7 @@
 """Receivers and providers: `people` announces imports, `courses` asks for training notes."""
 
 from django.core import signing
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,26 +35,59 @@ def sync_after_import(sender, **kwargs) -> None:
     outbox.enqueue(assignments_sync_task)
 
 
+# What My training shows of each assignment (its author's name, start, note): kept in the
+# cache, since every learner's page shows the same few. Dropped when the assignment is
+# saved or deleted; the expiry bounds a rename of its author.
+NOTE_SECONDS = 10 * 60
+
+
+def _note_key(assignment_id: int) -> str:
+    return f"assignments:note:{assignment_id}"
+
+
+def assignment_notes(ids) -> dict[int, EnrollmentNote]:
+    """The notes of these assignments: from the cache, the missing ones in one query."""
+    keys = {_note_key(pk): pk for pk in ids}
+    rows = {keys[key]: row for key, row in cache.get_many(keys).items()}
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:
+        fresh = {
+            assignment.pk: (
+                assignment.created_by.get_full_name() if assignment.created_by else "",
+                assignment.starts_on,
+                assignment.note,
+            )
+            for assignment in Assignment.objects.filter(pk__in=missing).select_related("created_by")
+        }
+        cache.set_many({_note_key(pk): row for pk, row in fresh.items()}, NOTE_SECONDS)
+        rows |= fresh
+    return {
+        pk: EnrollmentNote(
+            assigned_by=_("HR (%(name)s)") % {"name": name} if name else _("HR"),
+            assigned_on=starts_on,
+            note=note,
+        )
+        for pk, (name, starts_on, note) in rows.items()
+    }
+
+
+def assignment_note_forget(sender, instance, **kwargs) -> None:
+    cache.delete(_note_key(instance.pk))
+
+
 def training_extras_for(employee, enrollments) -> TrainingExtras:
-    """Who assigned each course and when, with the note; the calendar link. One query."""
+    """Who assigned each course and when, with the note; the calendar link. At most one
+    query (the notes not in the cache)."""
     extras = TrainingExtras()
     if employee is None:
         return extras
     ids = {e.assignment_id for e in enrollments if e.assignment_id}
     if ids:
-        assignments = Assignment.objects.filter(pk__in=ids).select_related("created_by")
-        by_id = {a.pk: a for a in assignments}
+        notes = assignment_notes(ids)
         for enrollment in enrollments:
-            assignment = by_id.get(enrollment.assignment_id)
-            if assignment is None:
-                continue
-            extras.notes[enrollment.pk] = EnrollmentNote(
-                assigned_by=_("HR (%(name)s)") % {"name": assignment.created_by.get_full_name()}
-                if assignment.created_by and assignment.created_by.get_full_name()
-                else _("HR"),
-                assigned_on=assignment.starts_on,
-                note=assignment.note,
-            )
+            note = notes.get(enrollment.assignment_id)
+            if note is not None:
+                extras.notes[enrollment.pk] = note
     if any(e.due_on and not e.is_completed for e in enrollments):
         extras.links.append(
             TrainingLink(

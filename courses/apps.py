@@ -9,9 +9,11 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from people.roles import AUTHORS_GROUP, HR_GROUP, model_permissions, register_grants
 
-        from . import completion
+        from . import caching, completion
 
         completion.register_builtin_requirements()
+        caching.register_content_models("courses.Course", "courses.Module", "courses.Lesson")
+        caching.connect_signals()
         register_grants(
             self.label,
             {

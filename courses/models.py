@@ -254,6 +254,14 @@ class Enrollment(models.Model):
     def is_overdue(self, today):
         return bool(self.due_on and not self.is_completed and self.due_on < today)
 
+    @property
+    def progress_stamp(self) -> str:
+        """Changes whenever the cycle's progress does: every progress service writes
+        `last_activity_at` (and status, progress, score) in the transaction that adds a
+        completion or an attempt. Keys the cached progress (`courses.caching`)."""
+        activity = self.last_activity_at.timestamp() if self.last_activity_at else ""
+        return f"{activity}-{self.status}-{self.progress_percent}-{self.best_score}"
+
 
 class LessonCompletion(models.Model):
     """Append-only: this enrollment's employee completed this lesson (once per cycle)."""

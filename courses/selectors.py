@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
 from people.roles import roles_for
 
 from .annotations import TrainingExtras, training_extras
+from .caching import cached, content_key, progress_key
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module
 from .outline import OutlineItem, module_items
 
@@ -20,20 +21,58 @@ def courses_visible_to(user) -> QuerySet[Course]:
     return Course.objects.filter(published=True)
 
 
+@dataclass
+class CourseContent:
+    """A course's outline as authored, the same for everyone (cached, `courses.caching`):
+    its modules in order, each with its lessons in order (bodies left out)."""
+
+    course: Course
+    modules: list[tuple[Module, list[Lesson]]]
+
+
+def course_content(*, code: str) -> CourseContent | None:
+    """The course with this code and its outline; None if there is none. Cached: three
+    queries when the content has changed, none otherwise."""
+
+    def build():
+        course = Course.objects.filter(code=code).first()
+        if course is None:
+            return False  # cached too: a mistyped code costs no query the second time
+        modules = list(Module.objects.filter(course=course).order_by("position", "pk"))
+        lessons: dict[int, list[Lesson]] = {module.pk: [] for module in modules}
+        for lesson in (
+            Lesson.objects.filter(module__course=course)
+            .defer("body", "body_html")
+            .order_by("position", "pk")
+        ):
+            lessons[lesson.module_id].append(lesson)
+        return CourseContent(course, [(module, lessons[module.pk]) for module in modules])
+
+    return cached(content_key("course", code), build) or None
+
+
 def course_get_for(*, user, code: str) -> Course:
-    """The course page's course: 404 unless `courses_visible_to(user)` holds it. An
-    unpublished course reaching an author is a preview (`not course.published`); the quiz
-    pages use the same rule."""
-    return get_object_or_404(courses_visible_to(user), code=code)
+    """The course page's course: 404 unless `courses_visible_to(user)` would hold it
+    (published, or the user is an author). An unpublished course reaching an author is a
+    preview (`not course.published`); the quiz pages use the same rule. From the cache."""
+    content = course_content(code=code)
+    if content is None or not (content.course.published or roles_for(user).author):
+        raise Http404
+    return content.course
 
 
 def lesson_get_for(*, user, code: str, lesson_id: int) -> Lesson:
     """A lesson of a course the user may see (by `course_get_for`'s rule), with its module
-    and course; else 404. Two queries."""
+    and course; else 404. From the cache (one query when the content has changed)."""
     course = course_get_for(user=user, code=code)
-    return get_object_or_404(
-        Lesson.objects.select_related("module__course"), pk=lesson_id, module__course=course
-    )
+
+    def build():
+        return Lesson.objects.select_related("module__course").filter(pk=lesson_id).first() or False
+
+    lesson = cached(content_key("lesson", lesson_id), build)
+    if not lesson or lesson.module.course_id != course.pk:
+        raise Http404
+    return lesson
 
 
 def catalog_for(*, user, employee) -> list[tuple[Course, Enrollment | None]]:
@@ -71,16 +110,28 @@ class MyTraining:
         return [e for e in self.assigned if e.is_overdue(self.today)]
 
 
+def published_courses() -> list[Course]:
+    """Every published course, by title (cached with the content)."""
+    return cached(
+        content_key("published"),
+        lambda: list(Course.objects.filter(published=True).order_by("title")),
+    )
+
+
 def my_training(*, employee) -> MyTraining:
     """My training: mandatory/assigned (by due date), then in progress, then completed,
-    then published courses not started yet. Two queries, plus one per registered
-    provider (`courses.annotations`: who assigned what, the calendar link)."""
+    then published courses not started yet. One query, plus one per registered provider
+    (`courses.annotations`: who assigned what, the calendar link), plus one when the
+    content has changed (the published courses)."""
     today = timezone.localdate()
+    published = published_courses()
+    courses = {course.pk: course for course in published}
     enrollments = list(
-        Enrollment.objects.filter(employee=employee, is_current=True, course__published=True)
-        .select_related("course")
-        .order_by("course__title")
+        Enrollment.objects.filter(employee=employee, is_current=True, course_id__in=courses)
     )
+    for enrollment in enrollments:
+        enrollment.course = courses[enrollment.course_id]  # the cached course, no join
+    enrollments.sort(key=lambda e: (e.course.title, e.course_id))
     assigned, in_progress, completed = [], [], []
     for enrollment in enrollments:
         if enrollment.is_completed:
@@ -92,10 +143,8 @@ def my_training(*, employee) -> MyTraining:
     far = today.replace(year=9999)
     assigned.sort(key=lambda e: (e.due_on or far, e.course.title))
     completed.sort(key=lambda e: e.completed_at, reverse=True)
-    enrolled_ids = [e.course_id for e in enrollments]
-    available = list(
-        Course.objects.filter(published=True).exclude(pk__in=enrolled_ids).order_by("title")
-    )
+    enrolled_ids = {e.course_id for e in enrollments}
+    available = [course for course in published if course.pk not in enrolled_ids]
     extras = training_extras(employee, enrollments)
     for enrollment in enrollments:
         enrollment.note = extras.notes.get(enrollment.pk)
@@ -114,6 +163,9 @@ class OutlineModule:
     module: Module
     lessons: list[OutlineLesson]
     items: list[OutlineItem] = field(default_factory=list)
+    # Rendered for the page showing it (`courses.fragments`).
+    heading_html: str = ""
+    lessons_html: str = ""
 
     @property
     def done(self):
@@ -125,6 +177,7 @@ class CourseOutline:
     course: Course
     enrollment: Enrollment | None
     modules: list[OutlineModule]
+    completions: dict = field(default_factory=dict)  # lesson id -> CompletionMark
 
     @property
     def lessons(self):
@@ -159,45 +212,69 @@ class CourseOutline:
         return None
 
 
+@dataclass(frozen=True)
+class CompletionMark:
+    """When a lesson was completed, and the version of the text acknowledged (if any)."""
+
+    completed_at: object
+    acknowledged_version: str
+
+
+@dataclass
+class CourseProgress:
+    """One enrollment's progress in its course (cached, keyed by its progress stamp)."""
+
+    completions: dict[int, CompletionMark]  # lesson id -> mark
+    items: dict[int, list[OutlineItem]]  # module id -> other apps' items
+
+
+def course_progress(*, course: Course, enrollment: Enrollment | None) -> CourseProgress:
+    """What is done: the lessons completed and other apps' items (a module's quiz and its
+    status). Cached per enrollment and progress stamp; without an enrollment, per course."""
+
+    def build():
+        completions = {}
+        if enrollment is not None:
+            completions = {
+                lesson_id: CompletionMark(completed_at, version)
+                for lesson_id, completed_at, version in LessonCompletion.objects.filter(
+                    enrollment=enrollment
+                ).values_list("lesson_id", "completed_at", "acknowledged_version")
+            }
+        return CourseProgress(completions, module_items(course, enrollment))
+
+    if enrollment is None:
+        key = content_key("progress", course.pk, "none")
+    else:
+        key = progress_key("progress", enrollment, course.pk)
+    return cached(key, build)
+
+
 def course_outline(*, course: Course, employee) -> CourseOutline:
-    """Modules, lessons, what is done, and other apps' items: a fixed number of queries."""
+    """Modules, lessons, what is done, and other apps' items. One query (the enrollment)
+    when the content and the progress are cached; a fixed number otherwise."""
     enrollment = enrollment_current(employee=employee, course=course)
-    modules = list(
-        Module.objects.filter(course=course).order_by("position", "pk").prefetch_related("lessons")
-    )
-    done_ids = set()
-    if enrollment is not None:
-        done_ids = set(
-            LessonCompletion.objects.filter(enrollment=enrollment).values_list(
-                "lesson_id", flat=True
-            )
-        )
-    extra = module_items(course, enrollment)
+    content = course_content(code=course.code)
+    progress = course_progress(course=course, enrollment=enrollment)
     outline = [
         OutlineModule(
             module=module,
             lessons=[
-                OutlineLesson(lesson=lesson, done=lesson.pk in done_ids)
-                for lesson in sorted(module.lessons.all(), key=lambda x: (x.position, x.pk))
+                OutlineLesson(lesson=lesson, done=lesson.pk in progress.completions)
+                for lesson in lessons
             ],
-            items=extra.get(module.pk, []),
+            items=progress.items.get(module.pk, []),
         )
-        for module in modules
+        for module, lessons in content.modules
     ]
-    return CourseOutline(course=course, enrollment=enrollment, modules=outline)
+    return CourseOutline(
+        course=course, enrollment=enrollment, modules=outline, completions=progress.completions
+    )
 
 
 def course_outline_for(*, user, employee, code: str) -> CourseOutline:
     """The course page: the course (404 unless `course_get_for` allows it) and its outline."""
     return course_outline(course=course_get_for(user=user, code=code), employee=employee)
-
-
-def lesson_completion(*, employee, lesson) -> LessonCompletion | None:
-    if employee is None:
-        return None
-    return LessonCompletion.objects.filter(
-        enrollment__employee=employee, enrollment__is_current=True, lesson=lesson
-    ).first()
 
 
 def lesson_page(*, lesson: Lesson, employee) -> dict:
@@ -224,7 +301,7 @@ def lesson_page(*, lesson: Lesson, employee) -> dict:
         "lesson": lesson,
         "outline": outline,
         "enrollment": outline.enrollment,
-        "completion": lesson_completion(employee=employee, lesson=lesson),
+        "completion": outline.completions.get(lesson.pk),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": next_lesson,
         "next_item": next_item,

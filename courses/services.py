@@ -76,6 +76,14 @@ def enrollment_refresh(
     return enrollment
 
 
+def enrollment_touch(*, enrollment: Enrollment) -> Enrollment:
+    """Record activity that changes no progress figure (a quiz attempt started: one more
+    attempt used). Moves the progress stamp, so cached progress is read again."""
+    enrollment.last_activity_at = timezone.now()
+    enrollment.save(update_fields=["last_activity_at"])
+    return enrollment
+
+
 def enrollment_lock(*, enrollment_id: int) -> Enrollment:
     """Lock the enrollment row, and only it, for the rest of the transaction (serialises
     one employee's progress writes on one course). No join: locking the course row too

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from people.access import request_employee
 
-from . import selectors, services
+from . import fragments, selectors, services
 
 
 def my_training(request):
@@ -26,6 +26,7 @@ def course_detail(request, code):
         user=request.user, employee=request_employee(request), code=code
     )
     course = outline.course
+    fragments.outline_with_contents_rows(outline)
     return render(
         request,
         "courses/course_detail.html",
@@ -39,9 +40,9 @@ def lesson_detail(request, code, lesson_id):
 
 
 def _lesson_context(request, lesson, *, error=None):
-    return selectors.lesson_page(lesson=lesson, employee=request_employee(request)) | {
-        "error": error
-    }
+    context = selectors.lesson_page(lesson=lesson, employee=request_employee(request))
+    fragments.outline_with_side_links(context["outline"], current_id=lesson.pk)
+    return context | {"error": error}
 
 
 @require_POST

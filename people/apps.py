@@ -9,7 +9,14 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and departments")
 
     def ready(self):
-        from .roles import AUTHORS_GROUP, HR_GROUP, check_grants, register_grants, role_groups_sync
+        from .roles import (
+            AUTHORS_GROUP,
+            HR_GROUP,
+            check_grants,
+            connect_display_signals,
+            register_grants,
+            role_groups_sync,
+        )
 
         register_grants(
             self.label,
@@ -27,5 +34,6 @@ class PeopleConfig(AppConfig):
             },
         )
         checks.register(check_grants)
+        connect_display_signals()
         # Runs on every app's post_migrate (and after flush); acts on the last one.
         post_migrate.connect(role_groups_sync, dispatch_uid="people.role_groups_sync")

@@ -7,6 +7,7 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes")
 
     def ready(self):
+        from courses.caching import register_content_models
         from courses.completion import register_requirement
         from courses.outline import register_outline_provider
         from courses.signals import curriculum_course_loaded
@@ -16,6 +17,7 @@ class QuizzesConfig(AppConfig):
 
         register_requirement("quizzes", selectors.quiz_units_for_enrollment)
         register_outline_provider(selectors.quiz_outline_items)
+        register_content_models("quizzes.Quiz", "quizzes.Question", "quizzes.Choice")
         curriculum_course_loaded.connect(
             curriculum.quizzes_load_for_course, dispatch_uid="quizzes_load_for_course"
         )

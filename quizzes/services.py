@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
-from courses.services import enrollment_get_or_create, enrollment_lock, enrollment_refresh
+from courses.services import (
+    enrollment_get_or_create,
+    enrollment_lock,
+    enrollment_refresh,
+    enrollment_touch,
+)
 from people.models import Employee
 
 from . import grading
@@ -125,6 +130,8 @@ def attempt_start(*, employee: Employee, quiz: Quiz) -> Attempt:
     attempt.save()
     if enrollment.started_at is None:
         enrollment_refresh(enrollment=enrollment)
+    else:
+        enrollment_touch(enrollment=enrollment)
     return attempt
 
 

@@ -127,6 +127,6 @@ def test_attempt_page_queries_do_not_grow_with_the_pool(client_for, employee):
     large = attempt_start(employee=employee, quiz=quiz_with_questions(questions=30))
     client = client_for(employee)
     _queries(client, small)  # warm the session
-    # session, user, employee, roles (managed departments, permissions ×2), the attempt
-    # with quiz, module, course and enrollment — the questions come from the snapshot.
-    assert _queries(client, small) == _queries(client, large) == 7
+    # session, user, employee, the attempt with quiz, module, course and enrollment — the
+    # questions come from the snapshot, the navigation's roles from the cache.
+    assert _queries(client, small) == _queries(client, large) == 4

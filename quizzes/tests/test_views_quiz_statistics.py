@@ -71,6 +71,6 @@ def test_statistics_queries_do_not_grow_with_attempts(client_for, author, org):
         quizzes[size] = quiz
     client = client_for(author)
     _queries(client, quizzes[3])  # warm the session
-    # session, user, employee, roles (managed departments, permissions ×2), quiz,
-    # questions, choices, answer totals, wrong-answer counts.
-    assert _queries(client, quizzes[3]) == _queries(client, quizzes[30]) == 11
+    # session, user, employee, roles (one query: is an author), quiz, questions, choices,
+    # answer totals, wrong-answer counts.
+    assert _queries(client, quizzes[3]) == _queries(client, quizzes[30]) == 9
