@@ -122,6 +122,9 @@ def server_cpu_seconds(master_pid: int, database: str) -> float:
         except OSError:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    # gunicorn recycles a worker after max_requests: what the master has reaped counts too.
+    master = Path(f"/proc/{master_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks += int(master[13]) + int(master[14])  # cutime + cstime
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
