@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "certificates",
     "reports",
     "assignments",
+    "privacy",
     "demo",
 ]
 
@@ -283,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assignments.tasks.manager_digests",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
     },
+    # Leavers past the retention period are pseudonymised (docs/privacy.md).
+    "privacy-daily-pseudonymise-leavers": {
+        "task": "privacy.tasks.leavers_pseudonymise",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # The transactional outbox (core.outbox): a relayed task that has not run after this
@@ -293,6 +299,14 @@ OUTBOX_REDELIVER_SECONDS = env.int("OUTBOX_REDELIVER_SECONDS", default=15 * 60)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+
+# Privacy (docs/privacy.md): a leaver's personal data is pseudonymised this many months
+# after they left (the HR import deactivated them); their training record stays.
+PRIVACY_RETENTION_MONTHS = env.int("PRIVACY_RETENTION_MONTHS", default=24)
+if PRIVACY_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured(
+        "PRIVACY_RETENTION_MONTHS must be a whole number of months, 1 or more."
+    )
 
 # --- Front end and branding ---------------------------------------------------------------
 

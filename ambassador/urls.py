@@ -19,6 +19,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("reports/", include("reports.urls")),
     path("assignments/", include("assignments.urls")),
+    path("privacy/", include("privacy.urls")),
     path("verify/", include(verify_urlpatterns)),
     path("admin/", admin.site.urls),
     path("healthz", health.liveness, name="healthz"),

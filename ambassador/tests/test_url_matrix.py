@@ -101,6 +101,9 @@ EXPECTED = {
             ("assignments:assignment-cancel", "assignment"),
         )
     },
+    # Subject-access exports: HR only (privacy.export_personal_data).
+    "privacy:employee-export": ("employee", {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    "privacy:employee-export-json": ("employee", {"anonymous": LOGIN, "hr": 200, "*": 403}),
     # Public: the signed token is the key (calendar apps cannot sign in).
     "assignments:calendar-feed": ("calendar", {"*": 200}),
 }
