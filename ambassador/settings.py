@@ -6,6 +6,7 @@ running eagerly) apply only when DEBUG is on; with DEBUG off every secret and ho
 must be given, and `manage.py check --deploy` is clean.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS as RESERVED_LOG_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,6 +76,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response (redirects and errors included) carries the request id, and
+    # the latency metric times the whole stack.
+    "core.middleware.request_id",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.permissions_policy",
@@ -344,7 +349,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Probes from a load balancer or systemd on the host may speak plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Content-Security-Policy (django-csp): scripts only from this site, never inline; the one
 # inline <style> (the brand colour in base.html) carries the request's nonce. Images may
@@ -382,9 +387,59 @@ if not DEBUG:
     # check --deploy W021 wants preload; it is a deliberate, documented opt-in here.
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# --- Logs, errors and metrics (core/observability.py, core/metrics.py) ----------------------
+
+# One JSON object per line on stderr (python-json-logger), each with the request id that
+# follows a request into its tasks; LOG_FORMAT=text for people reading a terminal (the
+# default with DEBUG=1). The Celery worker logs through this configuration too.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message", "request_id"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+            # Django's request log lines carry the request object: not a log field.
+            "reserved_attrs": [*RESERVED_LOG_ATTRS, "request", "server_time"],
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Prometheus metrics at /metrics, for the bearer of METRICS_TOKEN only (404 when unset).
+# With several processes, set PROMETHEUS_MULTIPROC_DIR (see core/metrics.py).
+METRICS_TOKEN = env_secret("METRICS_TOKEN", default="")
+# prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself when it is imported (after the
+# settings): an empty value (a copied .env) means off, a missing directory is an error.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "x"):
+    del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+if (
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    and not Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).is_dir()
+):
+    raise ImproperlyConfigured("PROMETHEUS_MULTIPROC_DIR must name an existing directory.")
+
+# Sentry, only when SENTRY_DSN is set: errors of web requests and Celery tasks, without
+# personal data (no cookies, headers, user, request bodies).
+SENTRY_DSN = env_secret("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from ambassador.admin_site import admin_site_customise
 from certificates.urls import verify_urlpatterns
-from core import health
+from core import health, metrics
 from courses import views as courses_views
 
 admin.site.site_header = settings.COMPANY_NAME + " · Ambassador"
@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]
 
 handler400 = "people.views.bad_request"

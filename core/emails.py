@@ -5,6 +5,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .metrics import EMAILS
+
 
 def send_templated_email(
     *,
@@ -35,5 +37,10 @@ def send_templated_email(
     message.attach_alternative(html_body, "text/html")
     for filename, content, mimetype in attachments or ():
         message.attach(filename, content, mimetype)
-    message.send()
+    try:
+        message.send()
+    except Exception:
+        EMAILS.labels(name, "failed").inc()
+        raise
+    EMAILS.labels(name, "sent").inc()
     return message

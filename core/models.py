@@ -14,6 +14,8 @@ class OutboxTask(models.Model):
     """
 
     task_name = models.CharField(max_length=200)
+    # The id of the request that queued the task: its log lines carry it when it runs.
+    request_id = models.CharField(max_length=128, blank=True, default="")
     kwargs = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Not relayed (nor retried after a failure) before this moment.

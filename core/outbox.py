@@ -44,7 +44,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import metrics
 from .models import OutboxTask
+from .observability import current_request_id, request_id_bound
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +70,13 @@ def enqueue_many(task, kwargs_list: list[dict], /) -> list[OutboxTask]:
         json.dumps(kwargs_list)
     except TypeError as error:
         raise TypeError(f"Outbox task arguments must be JSON values: {error}") from None
+    request_id = current_request_id()
     rows = OutboxTask.objects.bulk_create(
-        [OutboxTask(task_name=name, kwargs=kwargs) for kwargs in kwargs_list], batch_size=1000
+        [
+            OutboxTask(task_name=name, kwargs=kwargs, request_id=request_id)
+            for kwargs in kwargs_list
+        ],
+        batch_size=1000,
     )
     row_ids = [row.pk for row in rows]
     if None in row_ids:  # a backend that does not return ids from bulk inserts
@@ -133,20 +140,26 @@ def outbox_run(*, outbox_id: int) -> bool:
     row = OutboxTask.objects.filter(pk=outbox_id).first()
     if row is None or row.done_at is not None:
         return False
-    task = current_app.tasks.get(row.task_name)
-    try:
-        with transaction.atomic():
-            claimed = OutboxTask.objects.filter(pk=outbox_id, done_at__isnull=True).update(
-                done_at=timezone.now()
-            )
-            if not claimed:
-                return False
-            if task is None:
-                raise LookupError(f"Unknown Celery task {row.task_name!r}.")
-            task(**row.kwargs)
-    except Exception as error:
-        _record_failure(row=row, error=error)
-        return False
+    # The task runs under the id of the request that queued it (or, for a row stored
+    # without one, the id the message carried).
+    with request_id_bound(row.request_id or current_request_id()):
+        task = current_app.tasks.get(row.task_name)
+        try:
+            with transaction.atomic():
+                claimed = OutboxTask.objects.filter(pk=outbox_id, done_at__isnull=True).update(
+                    done_at=timezone.now()
+                )
+                if not claimed:
+                    return False
+                if task is None:
+                    raise LookupError(f"Unknown Celery task {row.task_name!r}.")
+                task(**row.kwargs)
+        except Exception as error:
+            metrics.TASKS.labels(row.task_name, "failed").inc()
+            _record_failure(row=row, error=error)
+            return False
+        metrics.TASKS.labels(row.task_name, "succeeded").inc()
+        logger.info("Outbox task %s (%s) ran", row.pk, row.task_name)
     return True
 
 

@@ -46,6 +46,9 @@ EXPECTED = {
     # Public probes for load balancers and systemd (core/health.py).
     "healthz": (None, {"*": 200}),
     "readyz": (None, {"*": 200}),
+    # Internal metrics: a 404 for everyone until METRICS_TOKEN is set, then only for the
+    # bearer of the token (core/tests/test_observability.py); no role opens it.
+    "metrics": (None, {"*": 404}),
     "people:employee-list": (
         None,
         {
