@@ -11,6 +11,7 @@ The organisation:
 is the client with nobody signed in. Every persona has an Employee profile.
 """
 
+import os
 import threading
 from typing import NamedTuple
 
@@ -127,15 +128,85 @@ def _fresh_cache():
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` need PostgreSQL: they run when DATABASE_URL points at it
-    (CI's second pass) and are skipped on the default SQLite run."""
+    (CI's second pass) and are skipped on the default SQLite run. Tests marked
+    `celery_worker` need a broker: they run when CELERY_BROKER_URL is set."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL to run it)")
+    postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    broker = bool(os.environ.get("CELERY_BROKER_URL"))
+    no_postgres = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL to run it)")
+    no_broker = pytest.mark.skip(reason="needs a broker (set CELERY_BROKER_URL to run it)")
     for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(skip)
+        if not postgres and item.get_closest_marker("postgres"):
+            item.add_marker(no_postgres)
+        if not broker and item.get_closest_marker("celery_worker"):
+            item.add_marker(no_broker)
+
+
+# --- Asked-for services must run (CI strictness) ------------------------------------------
+#
+# A test marked with one of these needs a service. When the service is asked for (the
+# variable is set: CI's PostgreSQL/Redis pass sets DATABASE_URL and CELERY_BROKER_URL, and
+# CI=true asks for the browser tests), such a test must run: skipping it is a failure,
+# and an unreachable database or broker stops the whole run at once with one clear
+# message, before any test. Without the variable they skip, as on a developer's machine.
+STRICT_MARKERS = {
+    "postgres": ("DATABASE_URL", "PostgreSQL"),
+    "celery_worker": ("CELERY_BROKER_URL", "a real Celery worker on the broker"),
+    "browser": ("CI", "Chromium"),
+}
+
+
+def _unreachable_services() -> list[str]:
+    from django.conf import settings
+
+    problems = []
+    if os.environ.get("DATABASE_URL"):
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            import psycopg
+
+            try:
+                psycopg.connect(
+                    dbname="postgres",
+                    host=database["HOST"] or None,
+                    port=database["PORT"] or None,
+                    user=database["USER"] or None,
+                    password=database["PASSWORD"] or None,
+                    connect_timeout=5,
+                ).close()
+            except psycopg.Error as error:
+                problems.append(f"DATABASE_URL is set but PostgreSQL does not answer: {error}")
+    if os.environ.get("CELERY_BROKER_URL"):
+        from kombu import Connection
+
+        try:
+            with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as broker:
+                broker.ensure_connection(max_retries=1, interval_start=0, timeout=5)
+        except Exception as error:  # noqa: BLE001 - any failure means "unreachable"
+            problems.append(f"CELERY_BROKER_URL is set but the broker does not answer: {error}")
+    return problems
+
+
+def pytest_sessionstart(session):
+    problems = _unreachable_services()
+    if problems:
+        pytest.exit("\n".join(problems), returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail"):
+        for marker, (variable, service) in STRICT_MARKERS.items():
+            if item.get_closest_marker(marker) and os.environ.get(variable):
+                reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+                report.outcome = "failed"
+                report.longrepr = (
+                    f"{item.nodeid} was skipped ({reason}), but {variable} is set: "
+                    f"the tests that need {service} must run."
+                )
+    return report
 
 
 pytest_plugins = ["ambassador.tests.browser"]
