@@ -54,3 +54,20 @@ def test_the_example_database_role_exists():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         assert cursor.fetchone() == (1,), f"The role {role!r} of .env.example does not exist"
+
+
+def test_the_example_passes_the_deployment_checks(tmp_path):
+    """Copied as it is (only the secret filled in), the example is a clean production
+    configuration: `manage.py check --deploy` has nothing to say."""
+    variables = {**example_variables(), "SECRET_KEY": "filled-in-" + "k" * 50}
+    checked = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), **variables},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout
