@@ -2,8 +2,10 @@
 and the leavers whose retention period has passed.
 
 `employee_personal_data` makes a fixed number of queries whatever the history's size
-(one per kind of record); its result is JSON-ready (strings, numbers, booleans, None,
-ISO 8601 dates) and versioned (`schema_version`).
+(one per kind of record); its result holds plain values (strings, numbers, booleans,
+None, dates and datetimes: serialise with `DjangoJSONEncoder`, which writes ISO 8601)
+and is versioned (`schema_version`). Coded values (a status, an email kind) come with
+their label in the reader's language next to them.
 """
 
 import datetime
@@ -26,9 +28,14 @@ SCHEMA_VERSION = 1
 
 
 def _value(value):
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
     return value
+
+
+def _labelled(rows: list[dict], key: str, choices) -> list[dict]:
+    labels = dict(choices)
+    for row in rows:
+        row[f"{key}_label"] = labels.get(row[key], row[key])
+    return rows
 
 
 def _rows(queryset: QuerySet, fields: dict[str, str]) -> list[dict]:
@@ -127,24 +134,28 @@ def employee_personal_data(employee: Employee) -> dict:
             Department.objects.filter(managers=user).order_by("code"),
             {"code": "code", "name": "name"},
         ),
-        "enrollments": _rows(
-            enrollments,
-            {
-                "id": "pk",
-                "course": "course__title",
-                "course_code": "course__code",
-                "cycle": "cycle",
-                "current": "is_current",
-                "status": "status",
-                "progress_percent": "progress_percent",
-                "mandatory": "mandatory",
-                "due_on": "due_on",
-                "best_score": "best_score",
-                "enrolled_at": "enrolled_at",
-                "started_at": "started_at",
-                "completed_at": "completed_at",
-                "last_activity_at": "last_activity_at",
-            },
+        "enrollments": _labelled(
+            _rows(
+                enrollments,
+                {
+                    "id": "pk",
+                    "course": "course__title",
+                    "course_code": "course__code",
+                    "cycle": "cycle",
+                    "current": "is_current",
+                    "status": "status",
+                    "progress_percent": "progress_percent",
+                    "mandatory": "mandatory",
+                    "due_on": "due_on",
+                    "best_score": "best_score",
+                    "enrolled_at": "enrolled_at",
+                    "started_at": "started_at",
+                    "completed_at": "completed_at",
+                    "last_activity_at": "last_activity_at",
+                },
+            ),
+            "status",
+            Enrollment.Status.choices,
         ),
         "lesson_completions": _rows(
             LessonCompletion.objects.filter(enrollment__employee=employee).order_by(
@@ -193,15 +204,21 @@ def employee_personal_data(employee: Employee) -> dict:
             Assignment.objects.filter(excluded_employees=employee).order_by("pk"),
             {"id": "pk", "course": "course__title", "status": "status", "starts_on": "starts_on"},
         ),
-        "reminder_emails": _rows(
-            ReminderLog.objects.filter(enrollment__employee=employee).order_by("created_at", "pk"),
-            {
-                "enrollment": "enrollment_id",
-                "kind": "kind",
-                "created_at": "created_at",
-                "sent_at": "sent_at",
-                "sent_to": "recipient",
-            },
+        "reminder_emails": _labelled(
+            _rows(
+                ReminderLog.objects.filter(enrollment__employee=employee).order_by(
+                    "created_at", "pk"
+                ),
+                {
+                    "enrollment": "enrollment_id",
+                    "kind": "kind",
+                    "created_at": "created_at",
+                    "sent_at": "sent_at",
+                    "sent_to": "recipient",
+                },
+            ),
+            "kind",
+            ReminderLog.Kind.choices,
         ),
         "manager_digests": _rows(
             DigestLog.objects.filter(manager=user).order_by("week"),
@@ -234,9 +251,13 @@ def employee_personal_data(employee: Employee) -> dict:
                 {"employee": "employee__employee_number", "format": "format", "at": "exported_at"},
             ),
         },
-        "personal_data_exports_of_them": _rows(
-            PersonalDataExport.objects.filter(employee=employee).order_by("exported_at", "pk"),
-            {"by": "exported_by__email", "format": "format", "at": "exported_at"},
+        "personal_data_exports_of_them": _labelled(
+            _rows(
+                PersonalDataExport.objects.filter(employee=employee).order_by("exported_at", "pk"),
+                {"by": "exported_by__email", "format": "format", "at": "exported_at"},
+            ),
+            "format",
+            PersonalDataExport.Format.choices,
         ),
     }
 

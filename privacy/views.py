@@ -4,6 +4,7 @@ and as a JSON download. Both need `privacy.export_personal_data` (HR) and are au
 import json
 
 from django.contrib.auth.decorators import permission_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -49,12 +50,13 @@ def employee_export_json(request, pk):
         employee=employee, by=request.user, format=PersonalDataExport.Format.JSON
     )
     data = {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": timezone.now(),
         "employee_id": employee.pk,
         **employee_personal_data(employee),
     }
     response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+        json.dumps(data, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder),
+        content_type="application/json",
     )
     filename = f"personal-data-{employee.employee_number}.json".replace('"', "")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ def test_a_leaver_loses_what_identifies_them(personas, history, django_capture_o
     # Nothing identifying is left in the subject-access export either.
     from privacy.selectors import employee_personal_data
 
-    exported = json.dumps(employee_personal_data(employee))
+    exported = json.dumps(employee_personal_data(employee), cls=DjangoJSONEncoder)
     for trace in ("employee@example.com", "Persona", "manager@example.com"):
         assert trace not in exported
     # The training record stays.
