@@ -94,6 +94,20 @@ def client_for(client):
     return sign_in
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_celery_queue():
+    """Under xdist, each test process sends its tasks to, and runs its real workers on,
+    a queue of its own: each process has its own test database, so a worker started by
+    one must never take a task queued by the other (it would look for rows that are not
+    in its database). Set before anything is sent (kombu builds the queues lazily)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from ambassador.celery import app
+
+        app.conf.task_default_queue = f"celery-test-{worker}"
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager(request):
     """Run tasks in-process, except in tests that use a real worker (`celery_worker` mark).
