@@ -42,8 +42,8 @@ DEMO_LOGINS = [
 
 
 def prepare_accounts(*, users: int, path: Path) -> dict:
-    """Pick the people: managers (one in ten) and employees with a course to finish; give
-    them one password, hashed once with the production hasher."""
+    """Pick the people: managers (one in ten) and employees, those with a course to finish
+    first; give them one password, hashed once with the production hasher."""
     from django.contrib.auth.hashers import make_password
 
     from courses.models import Enrollment
@@ -63,18 +63,30 @@ def prepare_accounts(*, users: int, path: Path) -> dict:
     busy = Enrollment.objects.filter(is_current=True, course__published=True).exclude(
         status=Enrollment.Status.COMPLETED
     )
-    employees = list(
-        User.objects.filter(is_active=True, employee__enrollments__in=busy)
+    people = (
+        User.objects.filter(is_active=True, employee__isnull=False)
         .exclude(pk__in=[pk for pk, _ in managers])
         .exclude(email__in=DEMO_LOGINS)
+    )
+    wanted = users - len(managers)
+    # People with a course to finish first; then people who finished theirs (they re-read
+    # lessons and practise quizzes).
+    employees = list(
+        people.filter(employee__enrollments__in=busy)
         .distinct()
-        .order_by("pk")[: users - len(managers)]
+        .order_by("pk")[:wanted]
         .values_list("pk", "email")
     )
+    if len(employees) < wanted:
+        employees += list(
+            people.exclude(pk__in=[pk for pk, _ in employees])
+            .order_by("pk")[: wanted - len(employees)]
+            .values_list("pk", "email")
+        )
     if len(employees) + len(managers) < users:
         raise SystemExit(
-            f"The demo organisation has only {len(employees) + len(managers)} people with a "
-            f"course to finish: seed more employees (--employees)."
+            f"The demo organisation has only {len(employees) + len(managers)} people: "
+            f"seed more employees (--employees)."
         )
     User.objects.filter(pk__in=[pk for pk, _ in managers + employees]).update(
         password=make_password(PASSWORD)

@@ -128,7 +128,9 @@ class Person(FastHttpUser):
             ) as response:
                 # Signed in: a redirect to My training; refused: the form again (200).
                 if response.status_code != 302:
-                    response.failure(f"sign-in refused for {self.account['email']}")
+                    response.failure(
+                        f"sign-in refused for {self.account['email']} ({response.status_code})"
+                    )
         finally:
             _signed_in(self.environment)  # counted even when it failed: the run goes on
 
