@@ -52,7 +52,7 @@ def _scope_for(user) -> _Scope:
 
 
 def _subtree_q(paths, prefix=""):
-    q = Q(pk__in=[])
+    q = Q(**{f"{prefix}pk__in": []})
     for path in paths:
         q |= Q(**{f"{prefix}path__startswith": path})
     return q
@@ -71,12 +71,21 @@ def employees_visible_to(user) -> QuerySet[Employee]:
 
 def departments_visible_to(user) -> QuerySet[Department]:
     """The departments whose people this user may see (for filters and reports)."""
+    return Department.objects.filter(department_scope_q(user))
+
+
+def department_scope_q(user, prefix: str = "") -> Q:
+    """`departments_visible_to` as a condition on a department reached through
+    `prefix` (e.g. `"employee__department__"` from an enrollment): lets a report filter
+    on the scope with a join instead of nested `IN (SELECT ...)` subqueries, which the
+    database plans far better on large tables. Everything for HR, the managed subtrees
+    for a manager, nothing for anyone else."""
     scope = _scope_for(user)
     if scope.everyone:
-        return Department.objects.all()
+        return Q()
     if not scope.paths:
-        return Department.objects.none()
-    return Department.objects.filter(_subtree_q(scope.paths))
+        return Q(**{f"{prefix}pk__in": []})
+    return _subtree_q(scope.paths, prefix)
 
 
 def department_options(

@@ -1,8 +1,8 @@
 """Reads for the completion reports, each in a fixed number of queries.
 
-Every read starts from `people.selectors` (`employees_visible_to`,
-`departments_visible_to`): a report can never count, list or export anyone outside the
-user's scope. Reports read the denormalised *current* `Enrollment` rows of active
+Every read starts from `people.selectors` (`departments_visible_to`, and its condition
+form `department_scope_q` that `report_scope_q` joins on): a report can never count,
+list or export anyone outside the user's scope. Reports read the denormalised *current* `Enrollment` rows of active
 employees and aggregate in SQL (`Count(..., filter=Q(...))`); department roll-ups come
 from one query grouped by department plus the tree (materialised paths) in memory.
 
@@ -22,6 +22,7 @@ from .base import (
     report_courses,
     report_departments,
     report_employees,
+    report_scope_q,
 )
 from .dashboard import (
     EXPIRY_WINDOWS,
@@ -64,6 +65,7 @@ __all__ = [
     "overdue_q",
     "ReportFilters",
     "report_employees",
+    "report_scope_q",
     "report_departments",
     "report_courses",
     "enrollments_for",

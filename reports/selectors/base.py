@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from courses.models import Course, Enrollment
 from people.models import Department, Employee
-from people.selectors import departments_visible_to, employees_visible_to
+from people.selectors import department_scope_q, departments_visible_to
 
 COMPLETED = Enrollment.Status.COMPLETED
 IN_PROGRESS = Enrollment.Status.IN_PROGRESS
@@ -57,9 +57,21 @@ class ReportFilters:
 def report_employees(user) -> QuerySet[Employee]:
     """The active employees a report may show to `user`: the one scoping rule, narrowed
     to the departments in scope (a manager's own record, when they work outside the
-    departments they manage, is theirs to see but not part of their reports)."""
-    return employees_visible_to(user).filter(
-        user__is_active=True, department__in=report_departments(user).values("pk")
+    departments they manage, is theirs to see but not part of their reports).
+
+    `employees_visible_to` narrowed to `departments_visible_to` is exactly the people of
+    the departments in scope, so the condition is written on the employee's department
+    (a join, see `people.selectors.department_scope_q`) rather than as nested
+    subqueries: PostgreSQL then starts from the scope and reads a manager's few
+    thousand rows through the indexes instead of joining every enrollment first."""
+    return Employee.objects.filter(report_scope_q(user, "")).filter(user__is_active=True)
+
+
+def report_scope_q(user, prefix: str) -> Q:
+    """The scope of `report_employees` as a condition on the employee reached through
+    `prefix` ("employee__" from an enrollment, "attempt__employee__" from an answer)."""
+    return department_scope_q(user, f"{prefix}department__") & Q(
+        **{f"{prefix}user__is_active": True}
     )
 
 
@@ -73,9 +85,7 @@ def report_courses() -> QuerySet[Course]:
 
 def enrollments_for(user, filters: ReportFilters, *, today: date) -> QuerySet[Enrollment]:
     """Current enrollments of active employees in scope, narrowed by `filters`."""
-    enrollments = Enrollment.objects.filter(
-        is_current=True, employee__in=report_employees(user).values("pk")
-    )
+    enrollments = Enrollment.objects.filter(report_scope_q(user, "employee__"), is_current=True)
     if filters.course is not None:
         enrollments = enrollments.filter(course=filters.course)
     if filters.department is not None:
