@@ -504,31 +504,51 @@ def measure_raw_sql(sql: str, params, *, repeat: int) -> float:
     return _median_ms(run, repeat)[0]
 
 
-RAW_BY_DEPARTMENT = """
-SELECT e.department_id, COUNT(*),
+# The floors. Each computes exactly the numbers its page aggregates, over the same rows:
+# the page's tallies (`reports.selectors.tally_annotations`: total, the three statuses,
+# overdue, overdue and in progress, score sum and count) per department and course — the
+# roll-up that the completion report and the HR dashboard read, from which their
+# per-course and per-department tables are added up — and, for weakest topics, the
+# per-question counts (answers, distinct people, wrong). The scope is written as the
+# pages write it: the department's materialised path and the user's `is_active`.
+
+RAW_ROLLUP = """
+SELECT e.department_id, en.course_id, c.title, COUNT(*),
        SUM(CASE WHEN en.status = 'completed' THEN 1 ELSE 0 END),
        SUM(CASE WHEN en.status = 'in_progress' THEN 1 ELSE 0 END),
        SUM(CASE WHEN en.status = 'not_started' THEN 1 ELSE 0 END),
        SUM(CASE WHEN en.status <> 'completed' AND en.due_on < %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN en.status = 'in_progress' AND en.due_on < %s THEN 1 ELSE 0 END),
        SUM(en.best_score), COUNT(en.best_score)
 FROM courses_enrollment en
 JOIN people_employee e ON e.id = en.employee_id
 JOIN people_user u ON u.id = e.user_id
 JOIN people_department d ON d.id = e.department_id
+JOIN courses_course c ON c.id = en.course_id
 WHERE en.is_current AND u.is_active AND d.path LIKE %s {extra}
-GROUP BY e.department_id
+GROUP BY e.department_id, en.course_id, c.title
 """
 
-RAW_BY_COURSE = """
-SELECT en.course_id, COUNT(*),
-       SUM(CASE WHEN en.status = 'completed' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN en.status = 'in_progress' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN en.status = 'not_started' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN en.status <> 'completed' AND en.due_on < %s THEN 1 ELSE 0 END),
-       SUM(en.best_score), COUNT(en.best_score)
-FROM courses_enrollment en
-JOIN people_employee e ON e.id = en.employee_id
+RAW_WEAKEST = """
+SELECT a.question_id, COUNT(*), COUNT(DISTINCT at.employee_id),
+       SUM(CASE WHEN a.is_correct THEN 0 ELSE 1 END)
+FROM quizzes_attemptanswer a
+JOIN quizzes_attempt at ON at.id = a.attempt_id
+JOIN quizzes_quiz q ON q.id = at.quiz_id
+JOIN courses_module m ON m.id = q.module_id
+JOIN people_employee e ON e.id = at.employee_id
 JOIN people_user u ON u.id = e.user_id
-WHERE en.is_current AND u.is_active {extra}
-GROUP BY en.course_id
+JOIN people_department d ON d.id = e.department_id
+WHERE m.course_id = %s AND at.submitted_at IS NOT NULL AND a.question_id IS NOT NULL
+  AND u.is_active AND d.path LIKE %s
+GROUP BY a.question_id
 """
+
+
+def database_analyze() -> None:
+    """Refresh the planner's statistics (PostgreSQL), as autovacuum does on a normal
+    server after a bulk load: the data was just written, and the shared server this
+    runs on has autovacuum off. Without it PostgreSQL plans for near-empty tables."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

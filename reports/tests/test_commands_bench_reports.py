@@ -28,7 +28,11 @@ def test_bench_prints_one_json_object_per_measurement(db):
     for record in records:
         assert record["employees"] == 120
         assert record["median_ms"] > 0 and record["queries"] > 0
-    pages = [r for r in records if r["name"].startswith("report_")]
+    pages = [
+        r
+        for r in records
+        if r["name"].startswith("report_") or r["name"] in ("hr_dashboard", "weakest_topics")
+    ]
     assert all("raw_sql_ms" in r for r in pages)
     csv_export = next(r for r in records if r["name"] == "export_csv_all_rows")
     assert csv_export["rows"] >= 1200  # 120 people × 10 courses, plus the title lines
@@ -65,3 +69,60 @@ def test_bench_refuses_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         run(employees=120)
+
+
+def test_raw_sql_floors_compute_the_numbers_the_pages_show(db):
+    """The floors are only fair if they aggregate the same rows into the same numbers as
+    the pages: the roll-up (department × course tallies) and weakest topics."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from courses.models import Course
+    from people.models import User
+    from reports import bench
+    from reports.selectors import (
+        ReportFilters,
+        department_rollup,
+        enrollments_for,
+        weakest_topics,
+    )
+
+    bench.bench_organisation_ensure(employees=150)
+    hr = User.objects.get(email="hr@example.com")
+    today = timezone.localdate()
+    course = Course.objects.get(code="bench-01")
+    for extra, params, filters in (
+        ("", [], ReportFilters()),
+        ("AND en.mandatory", [], ReportFilters(mandatory=True)),
+        ("AND en.course_id = %s", [course.pk], ReportFilters(course=course)),
+    ):
+        rollup = department_rollup(hr, enrollments_for(hr, filters, today=today), today=today)
+        expected = {
+            (node.pk, course_id): [getattr(tally, name) for name in bench_fields()]
+            for node in rollup.nodes.values()
+            for course_id, tally in node.own_by_course.items()
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(bench.RAW_ROLLUP.format(extra=extra), [today, today, "%", *params])
+            raw = {(row[0], row[1]): [int(v or 0) for v in row[3:]] for row in cursor.fetchall()}
+        assert raw == expected and raw
+    result = weakest_topics(hr, course=course, department=None)
+    with connection.cursor() as cursor:
+        cursor.execute(bench.RAW_WEAKEST, [course.pk, "%"])
+        raw = {row[0]: tuple(int(v) for v in row[1:]) for row in cursor.fetchall()}
+    assert result.questions
+    for question in result.questions:
+        assert raw[question.pk] == (question.answers, question.people, question.wrong)
+
+
+def bench_fields():
+    return (
+        "total",
+        "completed",
+        "in_progress",
+        "not_started",
+        "overdue",
+        "overdue_started",
+        "score_sum",
+        "scored",
+    )
