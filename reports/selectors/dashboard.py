@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from assignments.models import Assignment
@@ -67,26 +66,51 @@ class WeekBar:
 
 def completions_per_week(*, today: date, weeks: int = 52) -> list[WeekBar]:
     """Completions (every cycle) per week over the last `weeks` weeks, oldest first,
-    weeks without completions included. One query."""
+    weeks without completions included. One query.
+
+    The week of a completion is found by comparing it with the Mondays at local midnight
+    computed here (a binary search written as nested `CASE`s: six comparisons a row),
+    not with `TruncWeek`, which SQLite runs as a Python function per row (1.5 s of CPU
+    at 50,000 employees). Boundaries in the current time zone put each completion in
+    the same local week as `TruncWeek` did."""
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    start = timezone.make_aware(datetime.combine(first_monday, time.min))
-    counts = {
-        (row["week"].date() if hasattr(row["week"], "date") else row["week"]): row["n"]
-        for row in Enrollment.objects.filter(
-            completed_at__gte=start, employee__user__is_active=True
+    bounds = [
+        timezone.make_aware(datetime.combine(first_monday + timedelta(weeks=i), time.min))
+        for i in range(weeks + 1)
+    ]
+
+    def week_of(low: int, high: int):
+        """The index of the week, among weeks low..high-1, of a completion in it."""
+        if high - low == 1:
+            return Value(low)
+        middle = (low + high) // 2
+        return Case(
+            When(completed_at__lt=bounds[middle], then=week_of(low, middle)),
+            default=week_of(middle, high),
+        )
+
+    counts = dict(
+        Enrollment.objects.filter(
+            completed_at__gte=bounds[0],
+            completed_at__lt=bounds[-1],
+            employee__user__is_active=True,
         )
         .order_by()
-        .annotate(week=TruncWeek("completed_at"))
+        .annotate(week=week_of(0, weeks))
         .values("week")
         .annotate(n=Count("pk"))
-    }
+        .values_list("week", "n")
+    )
     busiest = max(counts.values(), default=0)
-    bars = []
-    for i in range(weeks):
-        week = first_monday + timedelta(weeks=i)
-        count = counts.get(week, 0)
-        bars.append(WeekBar(i, week, count, round(100 * count / busiest) if busiest else 0))
-    return bars
+    return [
+        WeekBar(
+            i,
+            first_monday + timedelta(weeks=i),
+            counts.get(i, 0),
+            round(100 * counts.get(i, 0) / busiest) if busiest else 0,
+        )
+        for i in range(weeks)
+    ]
 
 
 def departments_behind(rollup: Rollup, *, limit: int = 10) -> list[DepartmentNode]:

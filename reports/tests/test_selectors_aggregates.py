@@ -176,3 +176,42 @@ def test_status_overdue_and_name_filters_match_brute_force(seed, hr_user):
         for e in scoped
         if e.employee_id in got
     )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_completions_per_week_match_brute_force(seed, db, settings):
+    """Each bar counts the completions (every cycle, active people) of one local week,
+    Monday 00:00 to Monday 00:00, including completions exactly on a boundary."""
+    from datetime import datetime, time, timedelta
+
+    from reports.selectors import completions_per_week
+
+    settings.TIME_ZONE = "Europe/Paris"  # weeks start at local, not UTC, midnight
+    timezone.deactivate()
+    org = random_organisation(seed=seed)
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    edges = [
+        timezone.make_aware(datetime.combine(monday - timedelta(weeks=w), time.min))
+        for w in (0, 1, 20, 51, 52)
+    ]
+    changed = []
+    for enrollment in rng.sample(org.enrollments, 8):
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.progress_percent = 100
+        enrollment.completed_at = rng.choice(edges) - timedelta(microseconds=rng.choice((0, 1)))
+        changed.append(enrollment)
+    Enrollment.objects.bulk_update(changed, ["status", "progress_percent", "completed_at"])
+    bars = completions_per_week(today=today)
+    expected = {}
+    for enrollment in Enrollment.objects.select_related("employee__user"):
+        if enrollment.completed_at is None or not enrollment.employee.user.is_active:
+            continue
+        local = timezone.localtime(enrollment.completed_at).date()
+        week = local - timedelta(days=local.weekday())
+        expected[week] = expected.get(week, 0) + 1
+    assert len(bars) == 52
+    assert [bar.week for bar in bars] == [monday - timedelta(weeks=51 - i) for i in range(52)]
+    assert [bar.count for bar in bars] == [expected.get(bar.week, 0) for bar in bars]
+    assert sum(bar.count for bar in bars) > 0
