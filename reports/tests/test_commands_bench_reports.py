@@ -65,6 +65,13 @@ def test_matrix_mode_loads_a_kolibri_class_as_one_department(db, tmp_path):
     assert Attempt.objects.filter(quiz__module__course__code="kolibri-2").count() == 2
 
 
+def test_pages_only_skips_the_exports(db):
+    records = run(employees=120, repeat=1, pages_only=True)
+    names = {r["name"] for r in records}
+    assert {"report_hr_all", "weakest_topics", "activity_matrix_page"} <= names
+    assert not any("export" in name for name in names)
+
+
 def test_bench_refuses_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
