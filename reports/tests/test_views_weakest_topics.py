@@ -60,3 +60,22 @@ def test_out_of_scope_department_is_a_404(personas, org, client_for):
         URL, {"course": quiz.module.course_id, "department": org["finance"].pk}
     )
     assert response.status_code == 404
+
+
+def test_query_count_does_not_grow_with_people(personas, org, client_for):
+    """The page makes as many queries for 6 people's answers as for 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiz = make_quiz()
+    client = client_for(personas["manager"])
+    counts, answered = [], 0
+    for people in (MIN_GROUP + 1, 2 * (MIN_GROUP + 1)):
+        while answered < people:
+            answer(EmployeeFactory(department=org["north"]), quiz, right=0)
+            answered += 1
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, {"course": quiz.module.course_id})
+        assert [q.people for q in response.context["result"].questions] == [people, people]
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
