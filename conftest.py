@@ -223,7 +223,7 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-pytest_plugins = ["ambassador.tests.browser"]
+pytest_plugins = ["ambassador.tests.browser", "ambassador.tests.faults"]
 
 
 def pytest_configure(config):
