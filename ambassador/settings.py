@@ -161,6 +161,9 @@ REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Fast timeouts, and each process's memory while Redis is down (core.cache).
+    CACHES["default"]["BACKEND"] = "core.cache.FallbackRedisCache"
 # Rate limits (sign-in, certificate look-ups) count in the cache: a per-process cache
 # lets each web process count on its own. With DEBUG off that is an error unless chosen.
 if (
@@ -284,6 +287,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request must not hang on a broker that is down (the outbox keeps the task):
+# connecting gives up after 2 s. A message a worker took and never acknowledged (the
+# worker died) goes back to the queue after the visibility timeout (Redis), above the
+# longest task and retry countdown (600 s).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs; each also has a management command that calls the same service.
 CELERY_BEAT_SCHEDULE = {
@@ -291,7 +304,7 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: tasks still unsent after a broker outage, lost, or due a retry.
     "core-outbox-relay-pending-every-minute": {
         "task": "core.outbox.relay_pending",
-        "schedule": 60.0,
+        "schedule": env.float("OUTBOX_RELAY_EVERY_SECONDS", default=60.0),
     },
     # Missing certificates, expiry warnings (30 days ahead), recertification cycles.
     "certificates-daily-expiry-warnings-and-renewals": {

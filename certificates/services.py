@@ -5,6 +5,7 @@ Views, tasks, the management command, the signal receiver and tests all come her
 
 import datetime
 import logging
+import posixpath
 import secrets
 from dataclasses import dataclass, field
 
@@ -127,8 +128,23 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certi
         return certificate
     if previous and previous != name:
         storage.delete(previous)
+    _delete_stray_copies(storage, kept=name, code=certificate.code)
     certificate.pdf.name = name
     return certificate
+
+
+def _delete_stray_copies(storage, *, kept: str, code: str) -> None:
+    """Delete the copies of this certificate's PDF that a render killed between storing
+    its file and recording it left behind (the storage named ours `CODE_xxxxxxx.pdf`
+    because theirs took `CODE.pdf`), so a re-run task leaves one file, not two."""
+    folder, kept_file = posixpath.split(kept)
+    try:
+        _, files = storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for file in files:
+        if file != kept_file and (file == f"{code}.pdf" or file.startswith(f"{code}_")):
+            storage.delete(posixpath.join(folder, file))
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ the test whatever happened. Running as root (CI), PostgreSQL runs as the `postgr
 system user, since initdb refuses root.
 """
 
+import contextlib
 import email
 import email.policy
 import glob
@@ -642,3 +643,33 @@ class HttpClient:
             settings.SESSION_COOKIE_NAME
         ].value
         return self
+
+
+# --- Celery in the test process ---------------------------------------------------------
+
+
+@contextlib.contextmanager
+def tasks_sent_to(broker_url: str):
+    """Send this process's tasks to `broker_url` (not eagerly) for the duration."""
+    from ambassador.celery import app
+
+    # The read/write URLs, because CELERY_BROKER_URL in the environment (CI's PostgreSQL
+    # pass) wins over `broker_url` set here.
+    names = ("broker_read_url", "broker_write_url", "task_always_eager")
+    previous = {name: app.conf.get(name) for name in names}
+
+    def forget_pools():
+        # Drop the pools (kombu keeps one per broker URL) without closing them: the
+        # previous URL's pool is picked up again afterwards.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.update(
+        broker_read_url=broker_url, broker_write_url=broker_url, task_always_eager=False
+    )
+    forget_pools()
+    try:
+        yield app
+    finally:
+        forget_pools()
+        app.conf.update(previous)
