@@ -30,3 +30,4 @@ urlpatterns = [
 handler400 = "people.views.bad_request"
 handler403 = "people.views.permission_denied"
 handler404 = "people.views.page_not_found"
+handler500 = "core.errors.server_error"

@@ -367,7 +367,7 @@ class Process:
         environment = {**os.environ, **env}
         environment.pop("NOTIFY_SOCKET", None)
         self.process = subprocess.Popen(  # noqa: S603 - our own programs
-            command,
+            [part.replace("{dir}", str(self.directory)) for part in command],
             cwd=BASE_DIR,
             env=environment,
             stdout=self._log,
@@ -418,7 +418,10 @@ def production_env(**overrides) -> dict:
         "SITE_URL": "http://127.0.0.1:8000",
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_MANIFEST": "0",
+        # Nothing inherited from the test run's own environment (CI's shared services).
+        "CACHE_URL": "locmemcache://",
         "CACHE_PER_PROCESS": "1",
+        "CELERY_BROKER_URL": "",
         "TASKS_IN_PROCESS": "1",
         "EMAIL_URL": "consolemail://",
         "LOG_LEVEL": "WARNING",
@@ -497,6 +500,24 @@ class CeleryWorker(Process):
         wait_until(ready, seconds=90, what="the Celery worker ready", interval=0.2)
 
 
+class CeleryBeat(Process):
+    def __init__(self, env: dict):
+        super().__init__(
+            "beat",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "ambassador",
+                "beat",
+                "--schedule",
+                "{dir}/schedule",
+                "--loglevel",
+                "INFO",
+            ],
+            production_env(**env),
+        )
+
+
 @pytest.fixture
 def celery_workers():
     """`celery_workers(env, name)` starts a real `celery worker` process (prefork, one
@@ -512,6 +533,21 @@ def celery_workers():
     yield start
     for worker in started:
         worker.remove()
+
+
+@pytest.fixture
+def celery_beat():
+    """`celery_beat(env)` starts the beat scheduler (production settings plus `env`)."""
+    started = []
+
+    def start(env: dict) -> CeleryBeat:
+        beat = CeleryBeat(env)
+        started.append(beat)
+        return beat
+
+    yield start
+    for beat in started:
+        beat.remove()
 
 
 def current_database_env() -> dict:
@@ -627,6 +663,13 @@ class HttpClient:
         if "csrftoken" not in self.cookies:
             self.get("/accounts/login/")
         return self.cookies["csrftoken"]
+
+    def submit(self, page: str, action: str, data: dict | None = None) -> Response:
+        """Open `page` (a form) and post `data` to `action` with the page's CSRF token."""
+        form = self.get(page)
+        assert form.status == 200, (page, form.status)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.body).group(1)
+        return self.request("POST", action, {**(data or {}), "csrfmiddlewaretoken": token})
 
     def sign_in(self, email_address: str, password: str = "ambassador-demo") -> Response:  # noqa: S107 - the demo password
         page = self.get("/accounts/login/")

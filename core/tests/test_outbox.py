@@ -179,3 +179,24 @@ def test_the_command_relays_pending_rows_and_has_a_dry_run(capsys):
 def test_the_periodic_sweep_is_scheduled(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "core.outbox.relay_pending" in tasks
+
+
+def test_the_run_task_retries_soon_while_the_database_is_away(monkeypatch):
+    from django.db import OperationalError
+
+    from core import outbox as outbox_module
+    from core.tasks import outbox_run_task
+
+    calls = []
+
+    def database_back_on_second_try(*, outbox_id):
+        calls.append(outbox_id)
+        if len(calls) == 1:
+            raise OperationalError("the database system is starting up")
+        return True
+
+    monkeypatch.setattr(outbox_module, "outbox_run", database_back_on_second_try)
+    monkeypatch.setattr(outbox_run_task, "retry_backoff", False)  # no waiting in the test
+    result = outbox_run_task.apply(kwargs={"outbox_id": 7}, throw=False)
+    assert (result.state, result.result) == ("SUCCESS", True)  # retried at once, eagerly
+    assert calls == [7, 7]
