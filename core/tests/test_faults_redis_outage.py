@@ -45,7 +45,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.faults, pytest.mark.django_db(tr
 
 OUTAGE_SECONDS = float(os.environ.get("FAULTS_REDIS_OUTAGE_SECONDS", "60"))
 # No request may take over 2 s during the outage; on a machine so busy that requests
-# took longer than 1 s with Redis up (a loaded CI run), twice the slowest of those.
+# took longer than 0.67 s with Redis up (a loaded CI run), three times the slowest of
+# those (a sign-in, which hashes a password, is the slowest and the most CPU-bound).
 SLOWEST = 2.0
 PASSWORD = "correct-horse-battery"  # the factories' password
 HEADER = (
@@ -138,7 +139,7 @@ def test_a_redis_outage_keeps_every_page_up_and_loses_no_task(
     response = colleague.sign_in(personas["outsider"].user.email, PASSWORD)
     assert response.status == 302
     baseline = max(baseline, response.seconds)  # a sign-in hashes a password: the slowest
-    limit = max(SLOWEST, 2 * baseline)
+    limit = max(SLOWEST, 3 * baseline)
 
     # --- Redis stops -------------------------------------------------------------------
     redis_server.stop()
