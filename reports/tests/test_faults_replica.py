@@ -83,6 +83,7 @@ def test_reports_read_the_replica_while_it_is_current_and_the_primary_otherwise(
 
     # 1. Within the lag limit: the export is read on the standby (old name) ...
     export = hr.get(EXPORT)
+    usual = export.seconds
     assert time.monotonic() - fresh_commit_at < MAX_LAG, "too slow to test within the limit"
     assert export.status == 200
     assert f",{old_name}," in employee_row(export.body)
@@ -128,11 +129,12 @@ def test_reports_read_the_replica_while_it_is_current_and_the_primary_otherwise(
     )
     assert any("courses_enrollment" in query for (query,) in standby_queries)
 
-    # 4. The standby stops: reports are served by the primary, without waiting on it.
+    # 4. The standby stops: reports are served by the primary, without waiting on it
+    #    (under 2 s, or three times the usual export on a machine busier than that).
     standby.stop()
     for path in (EXPORT, "/reports/", "/reports/dashboard/"):
         response = hr.get(path)
         assert response.status == 200, (path, response.body[:500])
-        assert response.seconds < 2, (path, response.seconds)
+        assert response.seconds < max(2, 3 * usual), (path, response.seconds, usual)
     assert ",Afterwards," in employee_row(hr.get(EXPORT).body)
     assert "Traceback" not in server.output()
