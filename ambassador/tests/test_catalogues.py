@@ -233,21 +233,27 @@ def test_extraction_finds_template_python_and_noop_strings_without_touching_loca
 @pytest.mark.parametrize(
     ("language", "rendered"),
     [
-        ("fr", "2 décembre 2026 · 2 décembre 2026 14:30 · 02/12/2026 · 1234,5"),
-        ("en", "2 December 2026 · 2 December 2026, 14:30 · 02/12/2026 · 1234.5"),
+        (
+            "fr",
+            "2 décembre 2026 · 2 décembre 2026 14:30 · 02/12/2026 · 1234,5 · 42\u00a0% · 66,5\u00a0%",
+        ),
+        ("en", "2 December 2026 · 2 December 2026, 14:30 · 02/12/2026 · 1234.5 · 42% · 66.5%"),
     ],
 )
 def test_dates_and_numbers_follow_the_language(settings, language, rendered):
     settings.TIME_ZONE = "UTC"
     template = Template(
         '{{ day|date:"DATE_FORMAT" }} · {{ moment|date:"DATETIME_FORMAT" }} · '
-        '{{ day|date:"SHORT_DATE_FORMAT" }} · {{ number|floatformat:1 }}'
+        '{{ day|date:"SHORT_DATE_FORMAT" }} · {{ number|floatformat:1 }} · '
+        "{% load numbers %}{{ 42|percent }} · {{ share|percent }}{{ missing|percent }}"
     )
     context = Context(
         {
             "day": datetime.date(2026, 12, 2),
             "moment": datetime.datetime(2026, 12, 2, 14, 30, tzinfo=datetime.UTC),
             "number": 1234.5,
+            "share": 66.5,
+            "missing": None,
         }
     )
     with translation.override(language):
