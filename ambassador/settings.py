@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "treebeard",
+    "parler",
     "core",
     "people",
     "courses",
@@ -235,6 +236,15 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ambassador.formats"]
+# Content translations (django-parler): one row per language; a missing language falls
+# back to English, the language every course is written in first. No shared cache of
+# translations: pages prefetch the rows they show, so query counts stay fixed.
+PARLER_DEFAULT_LANGUAGE_CODE = LANGUAGE_CODE
+PARLER_LANGUAGES = {
+    None: tuple({"code": code} for code, _name in LANGUAGES),
+    "default": {"fallbacks": [LANGUAGE_CODE], "hide_untranslated": False},
+}
+PARLER_ENABLE_CACHING = False
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
+from courses.translation import order_by_title
 from people.models import Department, Employee
 
 from .models import Assignment
@@ -141,7 +142,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, editing: Assignment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        published = Course.objects.filter(published=True).order_by("title")
+        published = order_by_title(Course.objects.filter(published=True), Course)
         self.fields["course"].widget.choices = [("", "---------")] + [
             (course.pk, course.title) for course in published
         ]

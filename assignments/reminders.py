@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from core import outbox
 from core.emails import send_templated_email
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
+from courses.translation import translations_prefetch
 from people.models import Department, Employee
 
 from .calendar import enrollments_ics
@@ -315,6 +316,7 @@ def digest_content(*, manager, today: datetime.date) -> dict:
         _open_assigned(today)
         .filter(q, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .select_related("employee__user", "employee__department", "course")
+        .prefetch_related(translations_prefetch(Course, "course"))
         .order_by("due_on", "employee__user__last_name", "pk")
     )
     overdue = [e for e in rows if e.due_on < today]

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
+from courses.translation import translated, translations_prefetch
 from people.models import Employee
 
 from .models import Assignment, AssignmentChange
@@ -31,7 +32,7 @@ class Reach:
 def assignment_list() -> QuerySet[Assignment]:
     return (
         Assignment.objects.select_related("course", "created_by")
-        .prefetch_related("departments")
+        .prefetch_related("departments", translations_prefetch(Course, "course"))
         .order_by("status", "-created_at", "-pk")
     )
 
@@ -120,7 +121,8 @@ def assignments_for_employees(employee_ids) -> dict[int, list[Enrollment]]:
             employee_id__in=list(employee_ids), is_current=True, assignment_id__isnull=False
         )
         .select_related("course")
-        .order_by("due_on", "course__title")
+        .prefetch_related(translations_prefetch(Course, "course"))
+        .order_by("due_on", translated(Course, "title", outer="course_id"))
     )
     for enrollment in rows:
         result.setdefault(enrollment.employee_id, []).append(enrollment)

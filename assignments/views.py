@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
+from courses.translation import translations_prefetch
 from people.models import Employee
 
 from . import selectors, services
@@ -205,6 +206,7 @@ def calendar_feed(request, token):
             )
             .exclude(status=Enrollment.Status.COMPLETED)
             .select_related("course")
+            .prefetch_related(translations_prefetch(Course, "course"))
             .order_by("due_on")
         )
     response = HttpResponse(

@@ -1,16 +1,20 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from parler.admin import TranslatableAdmin, TranslatableStackedInline, TranslatableTabularInline
 
 from core.admin_inlines import LabelledTabularInline
 
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module
 from .rendering import render_markdown
+from .translation import translation_completeness
 from .widgets import MarkdownPreviewWidget
 
 MARKDOWN_PREVIEW_MAX_CHARS = 200_000
@@ -27,7 +31,7 @@ class MarkdownPreviewMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ModuleInline(LabelledTabularInline):
+class ModuleInline(LabelledTabularInline, TranslatableTabularInline):
     model = Module
     fields = ["position", "code", "title", "summary"]
     extra = 0
@@ -48,7 +52,7 @@ class ModuleInline(LabelledTabularInline):
         return field
 
 
-class LessonInline(MarkdownPreviewMixin, admin.StackedInline):
+class LessonInline(MarkdownPreviewMixin, TranslatableStackedInline):
     model = Lesson
     fields = [
         ("position", "code", "kind", "minutes"),
@@ -62,24 +66,67 @@ class LessonInline(MarkdownPreviewMixin, admin.StackedInline):
     markdown_fields = ("body",)
 
 
+def _other_languages():
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
 @admin.register(Course)
-class CourseAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class CourseAdmin(MarkdownPreviewMixin, TranslatableAdmin):
     markdown_fields = ("description",)
-    list_display = ["title", "code", "published", "estimated_minutes", "certificate_valid_months"]
+    list_display = [
+        "__str__",
+        "code",
+        "published",
+        "estimated_minutes",
+        "certificate_valid_months",
+        "translations_complete",
+    ]
     list_filter = ["published"]
-    search_fields = ["title", "code"]
+    search_fields = ["translations__title", "code"]
+    readonly_fields = ["translations_complete"]
     inlines = [ModuleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        courses = list(changelist.result_list)
+        table = translation_completeness([course.pk for course in courses], _other_languages())
+        for course in courses:  # one set of grouped queries for the whole page
+            course.completeness = table[course.pk]
+        return changelist
+
+    @admin.display(description=_("Translated"))
+    def translations_complete(self, obj):
+        """Per language: the share of the course's items (course, modules, lessons,
+        quizzes, questions, choices) that have a translation."""
+        if obj is None or obj.pk is None:
+            return "—"
+        completeness = getattr(obj, "completeness", None)
+        if completeness is None:  # the change page: this course only
+            completeness = translation_completeness([obj.pk], _other_languages())[obj.pk]
+        names = dict(settings.LANGUAGES)
+        return format_html_join(
+            " · ",
+            "{}: {} % ({}/{})",
+            (
+                (names.get(lang, lang), value.percent, value.translated, value.total)
+                for lang, value in completeness.items()
+            ),
+        )
+
     # "View on site" opens the course as employees see it; unpublished courses open in
     # preview mode for authors.
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
-    list_display = ["title", "course", "position", "code"]
+class ModuleAdmin(TranslatableAdmin):
+    list_display = ["__str__", "course", "position", "code"]
     list_filter = ["course"]
     list_select_related = ["course"]
     ordering = ["course", "position"]
-    search_fields = ["title", "code"]
+    search_fields = ["translations__title", "code"]
     inlines = [LessonInline]
 
     def view_on_site(self, obj):
@@ -87,11 +134,11 @@ class ModuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
-    list_display = ["title", "module", "kind", "position", "minutes"]
+class LessonAdmin(MarkdownPreviewMixin, TranslatableAdmin):
+    list_display = ["__str__", "module", "kind", "position", "minutes"]
     list_filter = ["kind", "module__course"]
     list_select_related = ["module__course"]
-    search_fields = ["title", "code", "body"]
+    search_fields = ["translations__title", "code", "translations__body"]
     readonly_fields = ["body_version"]
     markdown_fields = ("body",)
 

@@ -12,24 +12,93 @@ constraint keeps one *current* cycle; recertification opens a new cycle and the 
 one stays as history. Both grains are written together by `courses.services`.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from parler.fields import TranslationsForeignKey
+from parler.models import TranslatableModel, TranslatedFieldsModel
+from parler.utils.i18n import normalize_language_code
 
 from people.models import Employee
 
 from .rendering import content_version, fill_contacts, render_markdown, video_embed_url
 
 
-class Course(models.Model):
+class TranslatableContent(TranslatableModel):
+    """Content whose learner-facing text is stored per language (django-parler rows).
+
+    Reading a translated field gives the text in the language *active when it is read*
+    (the request's, or the one an email or PDF is rendered in), falling back to English
+    when that language has no row; parler alone would keep the language active when the
+    object was loaded. `set_current_language()` (the admin's language tabs, the
+    curriculum loader) pins one language explicitly."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def _current_language(self):
+        pinned = self.__dict__.get("_pinned_language")
+        if pinned:
+            return pinned
+        return normalize_language_code(translation.get_language() or settings.LANGUAGE_CODE)
+
+    @_current_language.setter
+    def _current_language(self, value):
+        # parler's __init__ stores the language active at load time: not pinned.
+        pass
+
+    def set_current_language(self, language_code, initialize=False):
+        self.__dict__["_pinned_language"] = normalize_language_code(
+            language_code or translation.get_language() or settings.LANGUAGE_CODE
+        )
+        super().set_current_language(language_code, initialize=initialize)
+
+    def served_language(self) -> str:
+        """The language the text is read in now: the active one when this object has
+        a row in it, else the fallback's (English). Uses prefetched rows when there are."""
+        try:
+            return self._get_translated_model(use_fallback=True).language_code
+        except self._parler_meta.root_model.DoesNotExist:
+            return self._current_language
+
+    def text_in(self, name: str, language: str) -> str:
+        """One translated field in `language` (or its fallback), without changing the
+        language this object reads in."""
+        try:
+            return getattr(self._get_translated_model(language, use_fallback=True), name)
+        except self._parler_meta.root_model.DoesNotExist:
+            return ""
+
+    @property
+    def is_untranslated(self) -> bool:
+        """True when the active language has no translation of this item and English is
+        shown instead (the templates mark it "not yet translated")."""
+        return self.served_language() != self._current_language
+
+
+class ContentTranslation(TranslatedFieldsModel):
+    """Base of the per-language rows; `render()` fills the derived HTML fields."""
+
+    class Meta:
+        abstract = True
+
+    def render(self):
+        """Derived fields of this language's row (Markdown → sanitised HTML)."""
+
+    def save(self, *args, **kwargs):
+        self.render()
+        kwargs.pop("update_fields", None)  # derived fields change with their sources
+        super().save(*args, **kwargs)
+
+
+class Course(TranslatableContent):
     code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=False)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=400, blank=True)
-    description = models.TextField(_("description (Markdown)"), blank=True)
-    description_html = models.TextField(editable=False, blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=30)
     published = models.BooleanField(_("published"), default=False)
     certificate_valid_months = models.PositiveIntegerField(
@@ -44,28 +113,40 @@ class Course(models.Model):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
-        ordering = ["title"]
+        # Titles live in the translation rows; lists order by title in the reader's
+        # language where it matters (`courses.translation.order_by_translated`).
+        ordering = ["code"]
 
     def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
-        super().save(*args, **kwargs)
+        return self.safe_translation_getter("title", any_language=True) or self.code
 
     def get_absolute_url(self):
         return reverse("courses:course-detail", kwargs={"code": self.code})
 
 
-class Module(models.Model):
+class CourseTranslation(ContentTranslation):
+    master = TranslationsForeignKey(
+        Course, on_delete=models.CASCADE, related_name="translations", null=True, editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=400, blank=True)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("course translation")
+        db_table = "courses_course_translation"
+        unique_together = [("language_code", "master")]
+
+    def render(self):
+        self.description_html = render_markdown(self.description)
+
+
+class Module(TranslatableContent):
     course = models.ForeignKey(
         Course, on_delete=models.CASCADE, related_name="modules", verbose_name=_("course")
     )
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=400, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -74,10 +155,23 @@ class Module(models.Model):
         ordering = ["course", "position", "pk"]
 
     def __str__(self):
-        return self.title
+        return self.safe_translation_getter("title", any_language=True) or self.code
 
 
-class Lesson(models.Model):
+class ModuleTranslation(ContentTranslation):
+    master = TranslationsForeignKey(
+        Module, on_delete=models.CASCADE, related_name="translations", null=True, editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("module translation")
+        db_table = "courses_module_translation"
+        unique_together = [("language_code", "master")]
+
+
+class Lesson(TranslatableContent):
     class Kind(models.TextChoices):
         READING = "reading", _("Reading")
         VIDEO = "video", _("Video")
@@ -87,19 +181,10 @@ class Lesson(models.Model):
         Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module")
     )
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.READING)
     position = models.PositiveIntegerField(_("position"), default=0)
     minutes = models.PositiveIntegerField(
         _("estimated time (minutes)"), default=5, validators=[MaxValueValidator(600)]
-    )
-    body = models.TextField(_("body (Markdown)"), blank=True)
-    body_html = models.TextField(editable=False, blank=True)
-    body_version = models.CharField(editable=False, max_length=16, blank=True)
-    video_url = models.URLField(
-        _("video URL"),
-        blank=True,
-        help_text=_("A YouTube or Vimeo page (other hosts are refused), or upload a file."),
     )
     video_file = models.FileField(
         _("video file"),
@@ -113,14 +198,6 @@ class Lesson(models.Model):
         blank=True,
         validators=[FileExtensionValidator(["vtt"])],
     )
-    acknowledgement = models.CharField(
-        _("acknowledgement statement"),
-        max_length=300,
-        blank=True,
-        help_text=_(
-            "What the employee confirms, e.g. “I have read these guidelines and I will follow them.”"
-        ),
-    )
 
     class Meta:
         verbose_name = _("lesson")
@@ -128,14 +205,7 @@ class Lesson(models.Model):
         ordering = ["module__position", "position", "pk"]
 
     def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        self.body_version = content_version(self.body, self.acknowledgement)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "body_version"}
-        super().save(*args, **kwargs)
+        return self.safe_translation_getter("title", any_language=True) or self.code
 
     @property
     def body_display_html(self) -> str:
@@ -157,6 +227,42 @@ class Lesson(models.Model):
     @property
     def video_embed(self):
         return video_embed_url(self.video_url) if self.video_url else None
+
+
+class LessonTranslation(ContentTranslation):
+    master = TranslationsForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="translations", null=True, editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    body_version = models.CharField(editable=False, max_length=16, blank=True)
+    video_url = models.URLField(
+        _("video URL"),
+        blank=True,
+        help_text=_(
+            "A YouTube or Vimeo page (other hosts are refused), or upload a file. "
+            "A translation may name a video in its own language."
+        ),
+    )
+    acknowledgement = models.CharField(
+        _("acknowledgement statement"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the employee confirms, e.g. “I have read these guidelines and I will follow them.”"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("lesson translation")
+        db_table = "courses_lesson_translation"
+        unique_together = [("language_code", "master")]
+
+    def render(self):
+        self.body_html = render_markdown(self.body)
+        # Which text (in this language) an acknowledgement accepted.
+        self.body_version = content_version(self.body, self.acknowledgement)
 
 
 class Enrollment(models.Model):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,8 +10,9 @@ from people.roles import roles_for
 
 from .annotations import TrainingExtras, training_extras
 from .caching import cached, content_key, progress_key
-from .models import Course, Enrollment, Lesson, LessonCompletion, Module
+from .models import Course, Enrollment, Lesson, LessonCompletion, LessonTranslation, Module
 from .outline import OutlineItem, module_items
+from .translation import order_by_title, translations_prefetch
 
 
 def courses_visible_to(user) -> QuerySet[Course]:
@@ -35,15 +36,26 @@ def course_content(*, code: str) -> CourseContent | None:
     queries when the content has changed, none otherwise."""
 
     def build():
-        course = Course.objects.filter(code=code).first()
+        course = (
+            Course.objects.filter(code=code).prefetch_related(translations_prefetch(Course)).first()
+        )
         if course is None:
             return False  # cached too: a mistyped code costs no query the second time
-        modules = list(Module.objects.filter(course=course).order_by("position", "pk"))
+        modules = list(
+            Module.objects.filter(course=course)
+            .order_by("position", "pk")
+            .prefetch_related(translations_prefetch(Module))
+        )
         lessons: dict[int, list[Lesson]] = {module.pk: [] for module in modules}
         for lesson in (
             Lesson.objects.filter(module__course=course)
-            .defer("body", "body_html")
             .order_by("position", "pk")
+            .prefetch_related(  # every language's titles; the bodies stay out of the outline
+                Prefetch(
+                    "translations",
+                    queryset=LessonTranslation.objects.defer("body", "body_html"),
+                )
+            )
         ):
             lessons[lesson.module_id].append(lesson)
         return CourseContent(course, [(module, lessons[module.pk]) for module in modules])
@@ -67,7 +79,16 @@ def lesson_get_for(*, user, code: str, lesson_id: int) -> Lesson:
     course = course_get_for(user=user, code=code)
 
     def build():
-        return Lesson.objects.select_related("module__course").filter(pk=lesson_id).first() or False
+        return (
+            Lesson.objects.select_related("module__course")
+            .prefetch_related(
+                translations_prefetch(Lesson),
+                translations_prefetch(Module, "module"),
+                translations_prefetch(Course, "module__course"),
+            )
+            .filter(pk=lesson_id)
+            .first()
+        ) or False
 
     lesson = cached(content_key("lesson", lesson_id), build)
     if not lesson or lesson.module.course_id != course.pk:
@@ -78,7 +99,7 @@ def lesson_get_for(*, user, code: str, lesson_id: int) -> Lesson:
 def catalog_for(*, user, employee) -> list[tuple[Course, Enrollment | None]]:
     """The catalogue: every course the user may see, by title, with the employee's current
     enrollment in it (None if not enrolled). Two queries (one without an employee)."""
-    courses = courses_visible_to(user).order_by("title")
+    courses = order_by_title(courses_visible_to(user), Course)
     enrollments = {}
     if employee is not None:
         enrollments = {
@@ -114,7 +135,7 @@ def published_courses() -> list[Course]:
     """Every published course, by title (cached with the content)."""
     return cached(
         content_key("published"),
-        lambda: list(Course.objects.filter(published=True).order_by("title")),
+        lambda: list(order_by_title(Course.objects.filter(published=True), Course)),
     )
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from parler.admin import TranslatableAdmin, TranslatableStackedInline, TranslatableTabularInline
 
 from core.admin_inlines import LabelledTabularInline
 
@@ -9,7 +10,7 @@ from .forms import ChoiceInlineFormSet
 from .models import Attempt, AttemptAnswer, Choice, Question, Quiz
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslatableStackedInline):
     model = Question
     fields = [
         ("position", "code", "kind", "topic", "is_active"),
@@ -23,7 +24,7 @@ class QuestionInline(admin.StackedInline):
     show_change_link = True
 
 
-class ChoiceInline(LabelledTabularInline):
+class ChoiceInline(LabelledTabularInline, TranslatableTabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ["position", "segment_kind", "text", "is_correct", "feedback"]
@@ -41,9 +42,9 @@ class ChoiceInline(LabelledTabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(TranslatableAdmin):
     list_display = [
-        "title",
+        "__str__",
         "code",
         "module",
         "kind",
@@ -53,7 +54,7 @@ class QuizAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "module__course"]
     list_select_related = ["module__course"]
-    search_fields = ["title", "code"]
+    search_fields = ["translations__title", "code"]
     readonly_fields = ["statistics_link"]
     fields = [
         ("module", "position"),
@@ -79,11 +80,16 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["code", "prompt", "quiz", "kind", "topic", "is_active", "position"]
+class QuestionAdmin(TranslatableAdmin):
+    list_display = ["__str__", "quiz", "kind", "is_active", "position"]
     list_filter = ["kind", "is_active", "quiz__module__course", "quiz"]
     list_select_related = ["quiz"]
-    search_fields = ["code", "prompt", "topic", "scenario"]
+    search_fields = [
+        "code",
+        "translations__prompt",
+        "translations__topic",
+        "translations__scenario",
+    ]
     inlines = [ChoiceInline]
 
     def view_on_site(self, obj):

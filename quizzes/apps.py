@@ -11,9 +11,21 @@ class QuizzesConfig(AppConfig):
         from courses.completion import register_requirement
         from courses.outline import register_outline_provider
         from courses.signals import curriculum_course_loaded
+        from courses.translation import register_translated_content
         from people.roles import AUTHORS_GROUP, HR_GROUP, model_permissions, register_grants
 
         from . import curriculum, selectors
+        from .models import Choice, Question, Quiz
+
+        register_translated_content(Quiz, course_path="module__course")
+        register_translated_content(
+            Question, course_path="quiz__module__course", only={"is_active": True}
+        )
+        register_translated_content(
+            Choice,
+            course_path="question__quiz__module__course",
+            only={"question__is_active": True},
+        )
 
         register_requirement("quizzes", selectors.quiz_units_for_enrollment)
         register_outline_provider(selectors.quiz_outline_items)

@@ -11,7 +11,20 @@ answer points at it (attempts keep their own snapshot anyway). A bad file raises
 
 from pathlib import Path
 
-from courses.curriculum import CurriculumError, LoadSummary, read_toml, upsert
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from courses.curriculum import (
+    CurriculumError,
+    LoadSummary,
+    TranslationReader,
+    read_toml,
+    translation_languages,
+    translation_path,
+    translation_set,
+    translation_upsert,
+    upsert,
+)
 from courses.models import Module
 
 from .grading import choice_set_errors
@@ -43,9 +56,22 @@ def _items(question: dict) -> list[dict]:
 
 
 def quizzes_load_for_course(sender, *, course, folder: Path, summary: LoadSummary, **kwargs):
-    """Receiver of `curriculum_course_loaded`."""
-    for position, path in enumerate(sorted((Path(folder) / "quizzes").glob("*.toml")), start=1):
+    """Receiver of `curriculum_course_loaded`: the English quizzes, then their
+    translations (`translations/<lang>/quizzes/`, checked against the English)."""
+    paths = sorted((Path(folder) / "quizzes").glob("*.toml"))
+    quizzes = [
         quiz_load_file(path=path, course=course, position=position, summary=summary)
+        for position, path in enumerate(paths, start=1)
+    ]
+    for language in translation_languages(folder):
+        for path, quiz in zip(paths, quizzes, strict=True):
+            quiz_translation_load_file(
+                english_path=path,
+                path=translation_path(folder, path, language),
+                quiz=quiz,
+                language=language,
+                summary=summary,
+            )
 
 
 def _fail(path: Path, message: str):
@@ -135,12 +161,11 @@ def quiz_load_file(*, path: Path, course, position: int, summary: LoadSummary) -
     quiz = upsert(
         Quiz,
         code=meta["code"],
+        texts={"title": meta["title"], "intro": meta.get("intro", "").strip()},
         values={
             "module": module,
-            "title": meta["title"],
             "kind": meta.get("kind", Quiz.Kind.CHECK),
             "position": position,
-            "intro": meta.get("intro", "").strip(),
             "pass_mark_percent": meta.get("pass_mark_percent", 80),
             "max_attempts": meta.get("max_attempts", 0),
             "questions_per_attempt": meta.get("questions_per_attempt") or None,
@@ -160,10 +185,12 @@ def quiz_load_file(*, path: Path, course, position: int, summary: LoadSummary) -
                 "quiz": quiz,
                 "position": question_position,
                 "is_active": True,
-                "topic": item.get("topic", ""),
                 "kind": item.get("kind", Question.Kind.SINGLE),
-                "scenario": item.get("scenario", "").strip(),
                 "post_platform": post.get("platform", ""),
+            },
+            texts={
+                "topic": item.get("topic", ""),
+                "scenario": item.get("scenario", "").strip(),
                 "post_author": post.get("author", ""),
                 "post_text": post.get("text", "").strip(),
                 "prompt": item["prompt"].strip(),
@@ -180,26 +207,28 @@ def quiz_load_file(*, path: Path, course, position: int, summary: LoadSummary) -
 
 
 def _load_choices(*, path: Path, question: Question, items: list[dict], summary: LoadSummary):
-    existing = {c.position: c for c in question.choices.all()}
+    existing = {c.position: c for c in question.choices.prefetch_related("translations")}
     for position, item in enumerate(items, start=1):
         values = {
-            "text": item["text"].strip(),
             "is_correct": item.get("correct") is True,
-            "feedback": item.get("feedback", "").strip(),
             "segment_kind": item.get("segment_kind", ""),
         }
+        texts = {"text": item["text"].strip(), "feedback": item.get("feedback", "").strip()}
         key = f"{question.code}#{position}"
         choice = existing.pop(position, None)
         if choice is None:
-            Choice.objects.create(question=question, position=position, **values)
+            choice = Choice(question=question, position=position, **values)
+            translation_set(choice, language=settings.LANGUAGE_CODE, values=texts)
+            choice.save()
             summary.record(key, created=True, changed=True)
             continue
         changed = [name for name, value in values.items() if getattr(choice, name) != value]
-        if changed:
-            for name in changed:
-                setattr(choice, name, values[name])
-            choice.save(update_fields=changed)
-        summary.record(key, created=False, changed=bool(changed))
+        for name in changed:
+            setattr(choice, name, values[name])
+        changed_texts = translation_set(choice, language=settings.LANGUAGE_CODE, values=texts)
+        if changed or changed_texts:
+            choice.save()
+        summary.record(key, created=False, changed=bool(changed or changed_texts))
     surplus = [c.pk for c in existing.values()]
     if surplus:
         if AttemptAnswer.objects.filter(wrong_choice_id__in=surplus).exists():
@@ -210,3 +239,85 @@ def _load_choices(*, path: Path, question: Question, items: list[dict], summary:
             )
         Choice.objects.filter(pk__in=surplus).delete()
         summary.updated.append(f"{question.code}: {len(surplus)} choice(s) removed")
+
+
+QUESTION_TEXTS = ("topic", "scenario", "prompt", "explanation")
+
+
+def quiz_translation_load_file(
+    *, english_path: Path, path: Path, quiz: Quiz, language: str, summary: LoadSummary
+):
+    """Load one quiz's translation file, aligned with its (already loaded) English file:
+    same quiz code and module, same questions in the same order (code, kind), the same
+    number of choices (`correct` copied) or segments (`kind`, `risky` copied)."""
+    english = read_toml(english_path)
+    reader = TranslationReader(path)
+    meta = reader.table(english["quiz"], "quiz")
+    reader.same(english["quiz"], meta, "[quiz]", "code", "module")
+    translation_upsert(
+        quiz,
+        language=language,
+        values=reader.texts(english["quiz"], meta, "[quiz]", "title", "intro"),
+        summary=summary,
+        key=quiz.code,
+    )
+    sources = english["questions"]
+    items = reader.items(sources, reader.data.get("questions"), "[[questions]]", "questions")
+    questions = {q.code: q for q in quiz.questions.filter(code__in=[s["code"] for s in sources])}
+    choices_of = {}
+    for choice in Choice.objects.filter(question__in=questions.values()).order_by("position"):
+        choices_of.setdefault(choice.question_id, []).append(choice)
+    for number, (source, item) in enumerate(zip(sources, items, strict=True), start=1):
+        where = f"question {number} ({source['code']})"
+        reader.same(source, item, where, "code", "kind", defaults={"kind": "single"})
+        values = reader.texts(source, item, where, *QUESTION_TEXTS)
+        post = source.get("post")
+        if post is not None:
+            translated_post = item.get("post")
+            if not isinstance(translated_post, dict):
+                reader.fail(where, "missing 'post' (the English has one)")
+            reader.same(post, translated_post, f"{where} post", "platform")
+            post_values = reader.texts(post, translated_post, f"{where} post", "text")
+            values["post_text"] = post_values["text"]
+            values["post_author"] = str(translated_post.get("author") or post.get("author", ""))
+        else:
+            values["post_text"] = values["post_author"] = ""
+        question = questions[source["code"]]
+        spot = source.get("kind") == Question.Kind.SPOT_RISK
+        name = "segments" if spot else "choices"
+        english_items = source.get(name) or []
+        translated_items = reader.items(
+            english_items, item.get(name), f"{where} [[questions.{name}]]", f"questions.{name}"
+        )
+        choices = choices_of.get(question.pk, [])
+        if len(choices) != len(english_items):  # the English load guarantees it
+            reader.fail(where, "the English question was not loaded")
+        try:
+            translation_upsert(
+                question, language=language, values=values, summary=summary, key=question.code
+            )
+        except ValidationError as error:
+            reader.fail(where, "; ".join(error.messages))
+        for position, (choice, english_item, translated_item) in enumerate(
+            zip(choices, english_items, translated_items, strict=True), start=1
+        ):
+            choice_where = f"{where} {name[:-1]} {position}"
+            if spot:
+                reader.same(english_item, translated_item, choice_where, "kind", "risky")
+            else:
+                reader.same(
+                    english_item,
+                    translated_item,
+                    choice_where,
+                    "correct",
+                    defaults={"correct": False},
+                )
+            translation_upsert(
+                choice,
+                language=language,
+                values=reader.texts(
+                    english_item, translated_item, choice_where, "text", "feedback"
+                ),
+                summary=summary,
+                key=f"{question.code}#{position}",
+            )

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from parler.forms import TranslatableBaseInlineFormSet
 
 from .grading import choice_set_errors
 
@@ -32,7 +33,7 @@ class AttemptAnswersForm(forms.Form):
         return self.cleaned_data
 
 
-class ChoiceInlineFormSet(forms.BaseInlineFormSet):
+class ChoiceInlineFormSet(TranslatableBaseInlineFormSet):
     """Admin: the choices (or spot-the-risk segments) of a question must fit its kind
     (see `grading.choice_set_errors`)."""
 

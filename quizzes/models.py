@@ -27,19 +27,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.fields import TranslationsForeignKey
 
-from courses.models import Enrollment, Module
+from courses.models import ContentTranslation, Enrollment, Module, TranslatableContent
 from courses.rendering import render_markdown
 from people.models import Employee
 
 # 2: choices carry `segment_kind` (spot-the-risk items); the quiz carries `review_policy`.
-SERVED_SCHEMA_VERSION = 2
+# 3: the snapshot names the `language` its texts are in (also `Attempt.language`).
+SERVED_SCHEMA_VERSION = 3
 # A submission arriving up to this long after the deadline is still accepted (network,
 # a slow click); after it, the answers are refused and the attempt scores 0.
 DEADLINE_GRACE = timedelta(seconds=30)
 
 
-class Quiz(models.Model):
+class Quiz(TranslatableContent):
     class Kind(models.TextChoices):
         CHECK = "check", _("Module check")
         EXAM = "exam", _("Final exam")
@@ -48,10 +50,8 @@ class Quiz(models.Model):
         Module, on_delete=models.CASCADE, related_name="quizzes", verbose_name=_("module")
     )
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CHECK)
     position = models.PositiveIntegerField(_("position"), default=0)
-    intro = models.TextField(_("introduction"), blank=True)
     pass_mark_percent = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -111,7 +111,7 @@ class Quiz(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.safe_translation_getter("title", any_language=True) or self.code
 
     def get_absolute_url(self):
         return reverse("quizzes:quiz-detail", kwargs={"code": self.code})
@@ -130,7 +130,20 @@ class Quiz(models.Model):
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
 
 
-class Question(models.Model):
+class QuizTranslation(ContentTranslation):
+    master = TranslationsForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="translations", null=True, editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("quiz translation")
+        db_table = "quizzes_quiz_translation"
+        unique_together = [("language_code", "master")]
+
+
+class Question(TranslatableContent):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice (all-or-nothing)")
@@ -155,23 +168,10 @@ class Question(models.Model):
         default=True,
         help_text=_("Untick to retire a question without losing the history of past attempts."),
     )
-    topic = models.CharField(
-        _("topic"),
-        max_length=120,
-        blank=True,
-        help_text=_("Every attempt draws at least one question of each topic when it can."),
-    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SINGLE)
-    scenario = models.TextField(_("scenario (Markdown)"), blank=True)
-    scenario_html = models.TextField(editable=False, blank=True)
     post_platform = models.CharField(
         _("mock post: platform"), max_length=12, choices=Platform.choices, blank=True
     )
-    post_author = models.CharField(_("mock post: author"), max_length=120, blank=True)
-    post_text = models.TextField(_("mock post: text"), blank=True)
-    prompt = models.CharField(_("prompt"), max_length=400)
-    explanation = models.TextField(_("explanation (Markdown)"), blank=True)
-    explanation_html = models.TextField(editable=False, blank=True)
 
     class Meta:
         verbose_name = _("question")
@@ -179,25 +179,45 @@ class Question(models.Model):
         ordering = ["quiz", "position", "pk"]
 
     def __str__(self):
-        return f"{self.code}: {self.prompt}"
-
-    def save(self, *args, **kwargs):
-        self.scenario_html = render_markdown(self.scenario)
-        self.explanation_html = render_markdown(self.explanation)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "scenario_html",
-                "explanation_html",
-            }
-        super().save(*args, **kwargs)
+        prompt = self.safe_translation_getter("prompt", any_language=True)
+        return f"{self.code}: {prompt}" if prompt else self.code
 
     @property
     def has_post(self):
         return bool(self.post_text) or self.kind == self.Kind.SPOT_RISK
 
 
-class Choice(models.Model):
+class QuestionTranslation(ContentTranslation):
+    master = TranslationsForeignKey(
+        Question, on_delete=models.CASCADE, related_name="translations", null=True, editable=False
+    )
+    # The topic is shown in the reader's language; drawing and statistics group by the
+    # English topic (the source language's row), so they do not depend on the language.
+    topic = models.CharField(
+        _("topic"),
+        max_length=120,
+        blank=True,
+        help_text=_("Every attempt draws at least one question of each topic when it can."),
+    )
+    scenario = models.TextField(_("scenario (Markdown)"), blank=True)
+    scenario_html = models.TextField(editable=False, blank=True)
+    post_author = models.CharField(_("mock post: author"), max_length=120, blank=True)
+    post_text = models.TextField(_("mock post: text"), blank=True)
+    prompt = models.CharField(_("prompt"), max_length=400)
+    explanation = models.TextField(_("explanation (Markdown)"), blank=True)
+    explanation_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("question translation")
+        db_table = "quizzes_question_translation"
+        unique_together = [("language_code", "master")]
+
+    def render(self):
+        self.scenario_html = render_markdown(self.scenario)
+        self.explanation_html = render_markdown(self.explanation)
+
+
+class Choice(TranslatableContent):
     """An answer choice, or for a spot-the-risk item one segment of the mock post
     (`segment_kind` set; `is_correct` means the segment is risky)."""
 
@@ -214,11 +234,9 @@ class Choice(models.Model):
         Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
-    text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(
         _("correct"), default=False, help_text=_("For a spot-the-risk segment: it is risky.")
     )
-    feedback = models.TextField(_("feedback"), blank=True)
     segment_kind = models.CharField(
         _("segment kind"),
         max_length=10,
@@ -233,7 +251,20 @@ class Choice(models.Model):
         ordering = ["question", "position", "pk"]
 
     def __str__(self):
-        return self.text
+        return self.safe_translation_getter("text", any_language=True) or f"#{self.position}"
+
+
+class ChoiceTranslation(ContentTranslation):
+    master = TranslationsForeignKey(
+        Choice, on_delete=models.CASCADE, related_name="translations", null=True, editable=False
+    )
+    text = models.CharField(_("text"), max_length=500)
+    feedback = models.TextField(_("feedback"), blank=True)
+
+    class Meta:
+        verbose_name = _("choice translation")
+        db_table = "quizzes_choice_translation"
+        unique_together = [("language_code", "master")]
 
 
 class Attempt(models.Model):
@@ -263,6 +294,9 @@ class Attempt(models.Model):
     score_percent = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), default=False)
     served = models.JSONField(_("questions served"), default=dict)
+    # The language the questions were served in (the texts in `served` are in it).
+    # Grading and statistics read choice ids and correctness only, never this.
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("attempt")

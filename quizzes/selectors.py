@@ -14,6 +14,7 @@ from courses.completion import Units
 from courses.models import Enrollment
 from courses.outline import OutlineItem
 from courses.selectors import courses_visible_to, enrollment_current
+from courses.translation import translations_prefetch
 
 from . import grading
 from .models import Attempt, AttemptAnswer, Choice, Question, Quiz
@@ -228,11 +229,13 @@ def quiz_status_text(*, passed: bool, best: int | None, used: int, limit: int | 
 
 
 def quiz_outline_items(course, enrollment) -> dict[int, list[OutlineItem]]:
-    """Outline provider: the course's quizzes under their modules. Two queries."""
+    """Outline provider: the course's quizzes under their modules. Three queries
+    (quizzes, their translations, the enrollment's attempts)."""
     quizzes = list(
         Quiz.objects.filter(module__course=course)
         .annotate(pool=Count("questions", filter=Q(questions__is_active=True)))
         .order_by("module__position", "position", "pk")
+        .prefetch_related(translations_prefetch(Quiz))
     )
     stats = {}
     if enrollment is not None and quizzes:
@@ -275,7 +278,11 @@ def quiz_statistics(quiz: Quiz) -> list[dict]:
     most chosen wrong answer (for spot the risk: the most frequent wrong segment) and,
     for spot the risk, the average segments judged right, from submitted attempts. Three queries, whatever the
     number of attempts."""
-    questions = list(quiz.questions.prefetch_related("choices").order_by("position", "pk"))
+    questions = list(
+        quiz.questions.prefetch_related(
+            translations_prefetch(Question), "choices", translations_prefetch(Choice, "choices")
+        ).order_by("position", "pk")
+    )
     answers = AttemptAnswer.objects.filter(question__quiz=quiz, attempt__submitted_at__isnull=False)
     totals = {
         row["question_id"]: row

@@ -10,6 +10,7 @@ attempt per employee and quiz, unique attempt numbers) are the last line.
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -23,6 +24,7 @@ from courses.services import (
     enrollment_refresh,
     enrollment_touch,
 )
+from courses.translation import translations_prefetch
 from people.models import Employee
 
 from . import grading
@@ -30,7 +32,9 @@ from .models import SERVED_SCHEMA_VERSION, Attempt, AttemptAnswer, Choice, Quest
 from .selectors import enrollment_best_score
 
 
-def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
+def _snapshot(*, quiz: Quiz, questions: list[Question], language: str) -> dict:
+    """What is served, in `language` (the texts of the translation rows read in the
+    active language, English where one is missing)."""
     served = []
     for question in questions:
         choices = list(question.choices.all())
@@ -69,6 +73,7 @@ def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
         )
     return {
         "schema_version": SERVED_SCHEMA_VERSION,
+        "language": language,
         "quiz": {
             "code": quiz.code,
             "title": quiz.title,
@@ -81,9 +86,18 @@ def _snapshot(*, quiz: Quiz, questions: list[Question]) -> dict:
 
 
 def _draw(quiz: Quiz) -> list[Question]:
-    pool = list(quiz.questions.filter(is_active=True).prefetch_related("choices"))
+    pool = list(
+        quiz.questions.filter(is_active=True).prefetch_related(
+            translations_prefetch(Question), "choices", translations_prefetch(Choice, "choices")
+        )
+    )
     count = quiz.questions_per_attempt or len(pool)
-    drawn = grading.draw_balanced(pool, count, topic_of=lambda q: q.topic)
+    # Balanced by the English topic: the draw does not depend on the language served.
+    drawn = grading.draw_balanced(
+        pool,
+        count,
+        topic_of=lambda q: q.text_in("topic", settings.LANGUAGE_CODE),
+    )
     drawn.sort(key=lambda q: (q.position, q.pk))  # the author's order, of the drawn ones
     return drawn
 
@@ -114,6 +128,9 @@ def attempt_start(*, employee: Employee, quiz: Quiz) -> Attempt:
     questions = _draw(quiz)
     if not questions:
         raise ValidationError(_("This quiz has no questions yet."))
+    # The language the texts are served in: the reader's when the quiz is translated
+    # into it, else English (the fallback). Grading never reads it.
+    language = quiz.served_language()
     last_number = Attempt.objects.filter(employee=employee, quiz=quiz).aggregate(
         last=Max("number")
     )["last"]
@@ -124,7 +141,8 @@ def attempt_start(*, employee: Employee, quiz: Quiz) -> Attempt:
         number=(last_number or 0) + 1,
         started_at=now,
         deadline=now + quiz.time_limit if quiz.time_limit else None,
-        served=_snapshot(quiz=quiz, questions=questions),
+        served=_snapshot(quiz=quiz, questions=questions, language=language),
+        language=language,
     )
     attempt.full_clean()
     attempt.save()

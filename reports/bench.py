@@ -32,6 +32,7 @@ from openpyxl import load_workbook
 from certificates.models import Certificate
 from certificates.services import certificate_code_generate
 from courses.models import Course, Enrollment, Lesson, LessonCompletion, Module
+from courses.translation import bulk_create_translated
 from people.demo import demo_organisation_seed
 from people.models import Department, Employee, User
 from quizzes.models import Attempt, AttemptAnswer, Choice, Question, Quiz
@@ -46,7 +47,7 @@ BATCH = 5000
 
 
 def _bulk(model, rows):
-    return model.objects.bulk_create(rows, batch_size=BATCH)
+    return bulk_create_translated(model, rows, batch_size=BATCH)
 
 
 def _courses_ensure() -> list[Course]:
@@ -81,7 +82,7 @@ def _courses_ensure() -> list[Course]:
                 code=f"{module.code}-l{n}",
                 title=f"{module.title}, lesson {n}",
                 position=n,
-                body_html="<p>Bench</p>",
+                body="Bench",
             )
             for module in modules
             for n in range(1, LESSONS_PER_MODULE + 1)

@@ -111,7 +111,7 @@ EXPORT_FIELDS = (
     "employee__user__email",
     "employee__department__code",
     "employee__department__name",
-    "course__title",
+    "course_title",  # annotated by `drilldown_rows` (the reader's language)
     "status",
     "due_on",
     "progress_percent",

@@ -6,7 +6,7 @@ from django.db import connection
 from courses.models import Enrollment
 from courses.services import lesson_complete
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
-from quizzes.models import Attempt, AttemptAnswer, Choice, Quiz
+from quizzes.models import Attempt, AttemptAnswer, Choice, ChoiceTranslation, Quiz
 from quizzes.services import attempt_start, attempt_submit
 from quizzes.tests.factories import answers_for, question_with_choices, quiz_with_questions
 
@@ -163,7 +163,8 @@ def test_history_survives_editing_and_deleting_choices(employee):
     right = next(c for c in served["choices"] if c["is_correct"])
     wrong = next(c for c in served["choices"] if not c["is_correct"])
     # The author rewrites the right answer's text and deletes the wrong choice served.
-    Choice.objects.filter(pk=right["id"]).update(text="Rewritten", is_correct=False)
+    Choice.objects.filter(pk=right["id"]).update(is_correct=False)
+    ChoiceTranslation.objects.filter(master_id=right["id"]).update(text="Rewritten")
     Choice.objects.filter(pk=wrong["id"]).delete()
     question.prompt = "A new prompt"
     question.save()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from people.tests.factories import EmployeeFactory
-from quizzes.models import AttemptAnswer, Choice, Question, Quiz
+from quizzes.models import AttemptAnswer, Choice, ChoiceTranslation, Question, Quiz
 from quizzes.services import attempt_start, attempt_submit
 from quizzes.tests.factories import (
     answers_for,
@@ -83,7 +83,9 @@ def test_the_snapshot_keeps_segments_after_the_item_is_edited(client_for, employ
     item = spot_risk_item(quiz=quiz, count=3, risky=(0,))
     attempt = attempt_start(employee=employee, quiz=quiz)
     attempt_submit(attempt=attempt, employee=employee, answers=answers_for(attempt))
-    Choice.objects.filter(question=item).update(text="Rewritten", feedback="New feedback")
+    ChoiceTranslation.objects.filter(master__question=item).update(
+        text="Rewritten", feedback="New feedback"
+    )
     content = client_for(employee).get(_review(attempt)).content.decode()
     assert f"Segment 1 of {item.code}" in content and "Rewritten" not in content
 

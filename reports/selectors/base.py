@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from courses.models import Course, Enrollment
+from courses.translation import translated
 from people.models import Department, Employee
 from people.selectors import department_scope_q, departments_visible_to
 
@@ -80,7 +81,13 @@ def report_departments(user) -> QuerySet[Department]:
 
 
 def report_courses() -> QuerySet[Course]:
-    return Course.objects.order_by("title")
+    # Built when the filter form class is defined: ordered by the English title, each
+    # label read in the reader's language from the prefetched translation rows.
+    return (
+        Course.objects.annotate(title_en=translated(Course, "title"))
+        .order_by("title_en", "pk")
+        .prefetch_related("translations")
+    )
 
 
 def enrollments_for(user, filters: ReportFilters, *, today: date) -> QuerySet[Enrollment]:

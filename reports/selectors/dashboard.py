@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from assignments.models import Assignment
 from certificates.models import Certificate
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
+from courses.translation import translated, translations_prefetch
 
 from .rollup import DepartmentNode, Rollup
 from .tallies import Tally, tally_annotations
@@ -37,7 +38,8 @@ def mandatory_assignments_summary(enrollments: QuerySet[Enrollment], *, today: d
             pk__in=list(by_assignment), mandatory=True, status=Assignment.Status.ACTIVE
         )
         .select_related("course")
-        .order_by("course__title", "starts_on", "pk")
+        .prefetch_related(translations_prefetch(Course, "course"))
+        .order_by(translated(Course, "title", outer="course_id"), "starts_on", "pk")
     )
     return [AssignmentRow(assignment, by_assignment[assignment.pk]) for assignment in assignments]
 
@@ -149,5 +151,6 @@ def expiring_list(*, now, days: int) -> QuerySet[Certificate]:
         expiring_certificates(now=now)
         .filter(expires_at__lte=now + timedelta(days=days))
         .select_related("employee__user", "employee__department", "course")
+        .prefetch_related(translations_prefetch(Course, "course"))
         .order_by("expires_at", "pk")
     )

@@ -6,7 +6,8 @@ from datetime import date
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
+from courses.translation import translated, translations_prefetch
 from people.models import Employee
 from people.selectors import employees_visible_to
 from quizzes.models import Attempt
@@ -16,7 +17,7 @@ from quizzes.models import Attempt
 SORTS = {
     "name": ("employee__user__last_name", "employee__user__first_name", "employee_id"),
     "department": ("employee__department__name", "employee__user__last_name", "employee_id"),
-    "course": ("course__title", "employee__user__last_name", "employee_id"),
+    "course": ("course_title", "employee__user__last_name", "employee_id"),
     "status": ("status", "employee__user__last_name", "employee_id"),
     "progress": ("progress_percent", "employee__user__last_name", "employee_id"),
     "due": ("due_on", "employee__user__last_name", "employee_id"),
@@ -35,9 +36,14 @@ def ordering_for(sort: str) -> list[str]:
 def drilldown_rows(enrollments: QuerySet[Enrollment], *, sort: str = "name"):
     """The rows of the employee table (and of its exports), with everything a row shows
     in the same query: employee, user, department, course and certificate."""
-    return enrollments.select_related(
-        "employee__user", "employee__department", "course", "certificate"
-    ).order_by(*ordering_for(sort))
+    return (
+        enrollments.select_related(
+            "employee__user", "employee__department", "course", "certificate"
+        )
+        .annotate(course_title=translated(Course, "title", outer="course_id"))
+        .prefetch_related(translations_prefetch(Course, "course"))
+        .order_by(*ordering_for(sort))
+    )
 
 
 # --- One employee ------------------------------------------------------------------------------
@@ -70,7 +76,8 @@ def employee_record(employee: Employee) -> EmployeeRecord:
     enrollments = list(
         Enrollment.objects.filter(employee=employee)
         .select_related("course", "certificate")
-        .order_by("course__title", "course_id", "-cycle")
+        .prefetch_related(translations_prefetch(Course, "course"))
+        .order_by(translated(Course, "title", outer="course_id"), "course_id", "-cycle")
     )
     attempts = dict(
         Attempt.objects.filter(enrollment__employee=employee, submitted_at__isnull=False)

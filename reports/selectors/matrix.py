@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from courses.models import Course, Enrollment, Lesson, LessonCompletion
+from courses.models import Course, Enrollment, Lesson, LessonCompletion, Module
+from courses.translation import translated
 from quizzes.models import Attempt, Quiz
 
 # --- Activity matrix ---------------------------------------------------------------------------
@@ -27,23 +28,29 @@ def matrix_items(course: Course) -> list[MatrixItem]:
     """The course's lessons and quizzes in course order (per module: lessons, then
     quizzes, as the course outline shows them). Two queries."""
     keyed = []
-    for pk, title, module_id, module_position, module_title, position in Lesson.objects.filter(
-        module__course=course
-    ).values_list("pk", "title", "module_id", "module__position", "module__title", "position"):
+    lessons = Lesson.objects.filter(module__course=course).annotate(
+        title_shown=translated(Lesson, "title"),
+        module_title=translated(Module, "title", outer="module_id"),
+    )
+    for pk, title, module_id, module_position, module_title, position in lessons.values_list(
+        "pk", "title_shown", "module_id", "module__position", "module_title", "position"
+    ):
         keyed.append(
             (
                 (module_position, module_id, 0, position, pk),
                 MatrixItem("lesson", pk, title, module_title),
             )
         )
-    for pk, title, module_id, module_position, module_title, position, mark in Quiz.objects.filter(
-        module__course=course
-    ).values_list(
+    quizzes = Quiz.objects.filter(module__course=course).annotate(
+        title_shown=translated(Quiz, "title"),
+        module_title=translated(Module, "title", outer="module_id"),
+    )
+    for pk, title, module_id, module_position, module_title, position, mark in quizzes.values_list(
         "pk",
-        "title",
+        "title_shown",
         "module_id",
         "module__position",
-        "module__title",
+        "module_title",
         "position",
         "pass_mark_percent",
     ):

@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
+from courses.translation import translated
 from people.models import Department
 
 from .base import (
@@ -86,7 +87,8 @@ def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -
         by_path[path] = node
     grouped = (
         enrollments.order_by()
-        .values("employee__department_id", "course_id", "course__title")
+        .values("employee__department_id", "course_id")
+        .annotate(course_title=translated(Course, "title", outer="course_id"))
         .annotate(**tally_annotations(today))
     )
     step = Department.steplen
@@ -98,7 +100,7 @@ def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -
         if node is None:  # not in scope (cannot happen through `enrollments_for`)
             continue
         values = [row[name] or 0 for name in fields]
-        titles[row["course_id"]] = row["course__title"]
+        titles[row["course_id"]] = row["course_title"]
         node.own_by_course[row["course_id"]] = Tally(*values)
         sums = own_sums.setdefault(node.pk, [0] * len(fields))
         for i, value in enumerate(values):

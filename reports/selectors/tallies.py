@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
+from courses.translation import translated
 
 from .base import COMPLETED, IN_PROGRESS, NOT_STARTED, overdue_q
 
@@ -111,8 +112,9 @@ def course_summary(enrollments: QuerySet[Enrollment], *, today: date) -> list[Co
     """Per course: counts, percentages and average best score. One query."""
     rows = (
         enrollments.order_by()
-        .values("course_id", "course__title")
+        .values("course_id")
+        .annotate(course_title=translated(Course, "title", outer="course_id"))
         .annotate(**tally_annotations(today))
-        .order_by("course__title", "course_id")
+        .order_by("course_title", "course_id")
     )
-    return [CourseRow(r["course_id"], r["course__title"], Tally.from_row(r)) for r in rows]
+    return [CourseRow(r["course_id"], r["course_title"], Tally.from_row(r)) for r in rows]

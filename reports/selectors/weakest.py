@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from courses.models import Course
+from courses.translation import translated
 from people.models import Department
-from quizzes.models import AttemptAnswer, Question
+from quizzes.models import AttemptAnswer, Choice, Question, Quiz
 
 from .base import (
     report_scope_q,
@@ -35,6 +37,7 @@ class WeakQuestion:
     people: int
     wrong: int
     wrong_choices: list[WrongChoice] = field(default_factory=list)
+    topic_key: str = ""  # the English topic: what topics are grouped by
 
     @property
     def wrong_percent(self):
@@ -87,16 +90,23 @@ def weakest_topics(user, *, course: Course, department: Department | None, limit
     )
     details = {
         row[0]: row[1:]
-        for row in Question.objects.filter(pk__in=[row[0] for row in grouped]).values_list(
-            "pk", "code", "prompt", "topic", "quiz__title"
+        for row in Question.objects.filter(pk__in=[row[0] for row in grouped])
+        .annotate(
+            # Texts in the reader's language; topics group by the English one, so the
+            # statistics do not depend on the language each attempt was served in.
+            prompt_shown=translated(Question, "prompt"),
+            topic_shown=translated(Question, "topic"),
+            topic_en=translated(Question, "topic", language=settings.LANGUAGE_CODE),
+            quiz_title=translated(Quiz, "title", outer="quiz_id"),
         )
+        .values_list("pk", "code", "prompt_shown", "topic_shown", "quiz_title", "topic_en")
     }
     shown, hidden = [], 0
     for question_id, count, people, wrong in grouped:
         if people < MIN_GROUP:
             hidden += 1
             continue
-        code, prompt, topic, quiz = details[question_id]
+        code, prompt, topic, quiz, topic_en = details[question_id]
         shown.append(
             WeakQuestion(
                 pk=question_id,
@@ -104,6 +114,7 @@ def weakest_topics(user, *, course: Course, department: Department | None, limit
                 prompt=prompt,
                 topic=topic,
                 quiz=quiz,
+                topic_key=topic_en,
                 answers=count,
                 people=people,
                 wrong=wrong,
@@ -111,7 +122,7 @@ def weakest_topics(user, *, course: Course, department: Department | None, limit
         )
     topics: dict[str, WeakTopic] = {}
     for question in shown:
-        topic = topics.setdefault(question.topic, WeakTopic(question.topic, 0, 0))
+        topic = topics.setdefault(question.topic_key, WeakTopic(question.topic, 0, 0))
         topic.answers += question.answers
         topic.wrong += question.wrong
     weakest = sorted(
@@ -122,9 +133,9 @@ def weakest_topics(user, *, course: Course, department: Department | None, limit
         for question_id, text, count in (
             answers.filter(question_id__in=by_pk, wrong_choice__isnull=False)
             .order_by()
-            .values("question_id", "wrong_choice__text")
-            .annotate(n=Count("pk"))
-            .values_list("question_id", "wrong_choice__text", "n")
+            .values("question_id", "wrong_choice_id")
+            .annotate(text=translated(Choice, "text", outer="wrong_choice_id"), n=Count("pk"))
+            .values_list("question_id", "text", "n")
         ):
             question = by_pk[question_id]
             question.wrong_choices.append(

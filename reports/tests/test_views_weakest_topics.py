@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from people.tests.factories import EmployeeFactory
-from quizzes.models import Question
+from quizzes.models import Question, QuestionTranslation
 from quizzes.services import attempt_start, attempt_submit
 from quizzes.tests.factories import answers_for, quiz_with_questions
 from reports.selectors import MIN_GROUP
@@ -17,7 +17,7 @@ def answer(employee, quiz, right):
 def make_quiz():
     quiz = quiz_with_questions(questions=2, shuffle_choices=False)
     first, second = Question.objects.filter(quiz=quiz).order_by("position")
-    Question.objects.filter(pk=second.pk).update(topic="Disclosure")
+    QuestionTranslation.objects.filter(master=second).update(topic="Disclosure")
     return quiz
 
 
