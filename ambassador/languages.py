@@ -41,3 +41,11 @@ def language_choices(codes: list[str]) -> list[tuple[str, str]]:
         name = info.get("name_local") or code
         choices.append((code, name[:1].upper() + name[1:]))
     return choices
+
+
+def site_languages() -> list[tuple[str, str]]:
+    """`settings.LANGUAGES`, as a callable: a model field's `choices` (the employee's
+    language) read at run time, so a new language needs no migration."""
+    from django.conf import settings
+
+    return list(settings.LANGUAGES)

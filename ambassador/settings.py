@@ -14,8 +14,9 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 from pythonjsonlogger.core import RESERVED_ATTRS as RESERVED_LOG_ATTRS
+
+from ambassador.languages import language_choices, languages_in
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -233,8 +234,10 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 # --- Internationalisation ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English plus every language with a catalogue in LOCALE_PATHS (`ambassador/languages.py`):
+# a language is added with files, no code (docs/decisions.md).
+LANGUAGES = language_choices(languages_in(LOCALE_PATHS))
 FORMAT_MODULE_PATH = ["ambassador.formats"]
 # Content translations (django-parler): one row per language; a missing language falls
 # back to English, the language every course is written in first. No shared cache of

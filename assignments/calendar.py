@@ -9,7 +9,7 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -31,6 +31,7 @@ def enrollments_ics(enrollments, *, name: str | None = None) -> bytes:
     if name:
         calendar.add("x-wr-calname", name)
     now = timezone.now()
+    language = translation.get_language() or settings.LANGUAGE_CODE
     site = settings.SITE_URL.rstrip("/")
     for enrollment in enrollments:
         if enrollment.due_on is None:
@@ -40,10 +41,20 @@ def enrollments_ics(enrollments, *, name: str | None = None) -> bytes:
         event.add("uid", enrollment_uid(enrollment))
         event.add("dtstamp", now)
         event.add("sequence", int(now.timestamp()))
-        event.add("summary", _("Training due: %(course)s") % {"course": enrollment.course.title})
+        # The texts are in the active language (the reader's, or the email recipient's),
+        # which the LANGUAGE parameter names (RFC 5545, 3.2.10).
+        event.add(
+            "summary",
+            _("Training due: %(course)s") % {"course": enrollment.course.title},
+            parameters={"LANGUAGE": language},
+        )
         event.add("dtstart", enrollment.due_on)
         event.add("dtend", enrollment.due_on + datetime.timedelta(days=1))
-        event.add("description", _("Complete it before this date: %(url)s") % {"url": url})
+        event.add(
+            "description",
+            _("Complete it before this date: %(url)s") % {"url": url},
+            parameters={"LANGUAGE": language},
+        )
         event.add("url", url)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

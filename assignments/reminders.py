@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import outbox
 from core.emails import send_templated_email
@@ -235,9 +235,9 @@ def _reminder_deliver(reminder_id: int) -> bool:
         }[log.kind]
         context["days_left"] = (enrollment.due_on - today).days if enrollment.due_on else None
         if log.kind == Kind.ASSIGNED and enrollment.due_on:
-            attachments.append(
-                ("training-due-date.ics", enrollments_ics([enrollment]), "text/calendar")
-            )
+            with translation.override(language):  # the event's text, as the email's
+                ics = enrollments_ics([enrollment])
+            attachments.append(("training-due-date.ics", ics, "text/calendar"))
     send_templated_email(
         name=name, to=recipient, context=context, language=language, attachments=attachments
     )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
@@ -60,6 +60,12 @@ class Certificate(models.Model):
     code = models.CharField(_("verification code"), max_length=32, unique=True, editable=False)
     holder_name = models.CharField(_("holder name (at issue)"), max_length=300)
     course_title = models.CharField(_("course title (at issue)"), max_length=200)
+    # The holder's language at issue: the PDF's language. Blank on certificates issued
+    # before languages were recorded (their PDF follows the holder's profile).
+    language = models.CharField(_("language (at issue)"), max_length=10, blank=True)
+    # The course's title in every language it had at issue, so a PDF in another language
+    # is also "as it was" ({"en": "...", "fr": "..."}).
+    course_titles = models.JSONField(_("course titles (at issue)"), default=dict, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -131,5 +137,25 @@ class Certificate(models.Model):
     def get_verification_url(self) -> str:
         return settings.SITE_URL.rstrip("/") + self.get_verification_path()
 
-    def get_download_url(self) -> str:
-        return reverse("certificates:certificate-download", kwargs={"code": self.display_code})
+    def get_download_url(self, language: str | None = None) -> str:
+        url = reverse("certificates:certificate-download", kwargs={"code": self.display_code})
+        return f"{url}?language={language}" if language else url
+
+    def course_title_in(self, language: str | None) -> str:
+        """The course title as it was at issue, in `language` when it had one."""
+        return self.course_titles.get(language or "") or self.course_title
+
+    @property
+    def course_title_shown(self) -> str:
+        """The course title in the reader's language (as it was at issue)."""
+        return self.course_title_in(translation.get_language())
+
+    def other_languages(self) -> list[tuple[str, str, str]]:
+        """(code, name, download URL) of the languages the PDF is offered in besides its
+        own (`language`, or English for certificates issued before it was recorded)."""
+        own = self.language or settings.LANGUAGE_CODE
+        return [
+            (code, name, self.get_download_url(code))
+            for code, name in settings.LANGUAGES
+            if code != own
+        ]

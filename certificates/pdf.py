@@ -59,10 +59,17 @@ def _draw_qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> No
                 c.rect(x + col_index * cell, top, cell, cell, stroke=0, fill=1)
 
 
-def certificate_pdf_bytes(certificate: Certificate) -> bytes:
-    """The certificate as PDF bytes, in the holder's language."""
+def certificate_pdf_bytes(certificate: Certificate, language: str | None = None) -> bytes:
+    """The certificate as PDF bytes: in `language` if given (a version on request), else
+    in the holder's language at issue (or, for older certificates, of their profile)."""
     regular, bold = _fonts()
-    language = getattr(certificate.employee, "locale", None) or settings.LANGUAGE_CODE
+    language = (
+        language
+        or certificate.language
+        or getattr(certificate.employee, "locale", None)
+        or settings.LANGUAGE_CODE
+    )
+    course_title = certificate.course_title_in(language)
     buffer = io.BytesIO()
     width, height = landscape(A4)
     brand = colors.HexColor(settings.COMPANY_PRIMARY_COLOR)
@@ -70,9 +77,9 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     with translation.override(language):
         title = _("Certificate of completion")
         c = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
-        c.setTitle(f"{title} · {certificate.course_title} · {certificate.holder_name}")
+        c.setTitle(f"{title} · {course_title} · {certificate.holder_name}")
         c.setAuthor(settings.COMPANY_NAME)
-        c.setSubject(certificate.course_title)
+        c.setSubject(course_title)
 
         # Frame: a thick brand-coloured border and a thin inner line.
         c.setStrokeColor(brand)
@@ -97,10 +104,10 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
         c.drawCentredString(centre, height - 92 * mm, certificate.holder_name)
         c.setFont(regular, 14)
         c.drawCentredString(centre, height - 106 * mm, _("has successfully completed the course"))
-        size = _fit(c, certificate.course_title, bold, 24, text_width)
+        size = _fit(c, course_title, bold, 24, text_width)
         c.setFont(bold, size)
         c.setFillColor(brand)
-        c.drawCentredString(centre, height - 120 * mm, certificate.course_title)
+        c.drawCentredString(centre, height - 120 * mm, course_title)
 
         # Dates and code, bottom left; QR code, bottom right.
         c.setFillColor(colors.black)

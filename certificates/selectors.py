@@ -17,6 +17,8 @@ LIST_FIELDS = (
     "code",
     "holder_name",
     "course_title",
+    "course_titles",
+    "language",
     "issued_at",
     "expires_at",
     "revoked_at",

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -60,6 +61,9 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
     issued_at = enrollment.completed_at or timezone.now()
     months = enrollment.course.certificate_valid_months
     expires_at = issued_at + relativedelta(months=months) if months else None
+    # The holder's language and the course's titles in every language, as they are now.
+    language = enrollment.employee.locale or settings.LANGUAGE_CODE
+    titles = {row.language_code: row.title for row in enrollment.course.translations.all()}
     for _attempt in range(3):
         certificate = Certificate(
             enrollment=enrollment,
@@ -67,7 +71,9 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
             course_id=enrollment.course_id,
             code=certificate_code_generate(),
             holder_name=holder_name_for(enrollment.employee),
-            course_title=enrollment.course.title,
+            course_title=titles.get(language) or titles.get(settings.LANGUAGE_CODE, ""),
+            course_titles=titles,
+            language=language,
             issued_at=issued_at,
             expires_at=expires_at,
         )
@@ -93,11 +99,14 @@ def _queue_render(certificate_id: int) -> None:
     outbox.enqueue(certificate_render_pdf_task, certificate_id=certificate_id)
 
 
-def pdf_filename(certificate: Certificate) -> str:
-    """The name offered to people downloading it, e.g. `social-media-101-ada-lovelace-….pdf`."""
-    parts = [slugify(certificate.course_title), slugify(certificate.holder_name)]
+def pdf_filename(certificate: Certificate, language: str | None = None) -> str:
+    """The name offered to people downloading it, e.g. `social-media-101-ada-lovelace-….pdf`
+    (`…-fr.pdf` for a version in another language than the certificate's own)."""
+    title = certificate.course_title_in(language) if language else certificate.course_title
+    parts = [slugify(title), slugify(certificate.holder_name)]
     parts = [part for part in parts if part] or ["certificate"]
-    return "-".join([*parts, certificate.display_code]) + ".pdf"
+    suffix = [language] if language else []
+    return "-".join([*parts, certificate.display_code, *suffix]) + ".pdf"
 
 
 def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certificate | None:

@@ -1,3 +1,5 @@
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -13,6 +15,7 @@ from people.roles import roles_for
 from . import selectors, services
 from .forms import RevokeForm, SearchForm, VerifyForm
 from .models import Certificate, format_code, normalise_code
+from .pdf import certificate_pdf_bytes
 
 
 @require_GET
@@ -46,6 +49,17 @@ def certificate_download(request, code: str):
     certificate = _scoped_certificate(request, code)
     if certificate.is_revoked and not roles_for(request.user).hr:
         raise Http404
+    language = request.GET.get("language")
+    if language is not None:
+        # A version in another language, on request: rendered now, not stored.
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        return FileResponse(
+            io.BytesIO(certificate_pdf_bytes(certificate, language=language)),
+            as_attachment=True,
+            filename=services.pdf_filename(certificate, language=language),
+            content_type="application/pdf",
+        )
     if not certificate.pdf:
         # The render task has not run (or failed): render now; the task will find it done.
         certificate = services.certificate_render_pdf(certificate_id=certificate.pk)

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from ambassador.languages import site_languages
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -126,9 +128,9 @@ class Employee(models.Model):
         verbose_name=_("line manager"),
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    locale = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
-    )
+    # Choices read from the settings at run time (a callable): a new language, added with
+    # its files, needs no migration.
+    locale = models.CharField(_("language"), max_length=10, choices=site_languages, default="en")
     hired_on = models.DateField(_("hire date"), null=True, blank=True)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
