@@ -217,7 +217,7 @@ def test_server_errors_are_in_the_request_language(client_for, francophones, fai
     error = client.get("/boom/")
     assert error.status_code == 500
     content = error.content.decode()
-    assert '<html lang="fr">' in content and french("Something went wrong") in content
+    assert '<html lang="fr">' in content and french("Something went wrong on our side") in content
     outage = client.get("/database-down/")
     assert outage.status_code == 503 and outage["Retry-After"]
     assert '<html lang="fr">' in outage.content.decode()
