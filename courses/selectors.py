@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,7 +10,7 @@ from people.roles import roles_for
 
 from .annotations import TrainingExtras, training_extras
 from .caching import cached, content_key, progress_key
-from .models import Course, Enrollment, Lesson, LessonCompletion, LessonTranslation, Module
+from .models import Course, Enrollment, Lesson, LessonCompletion, Module
 from .outline import OutlineItem, module_items
 from .translation import order_by_title, translations_prefetch
 
@@ -50,12 +50,9 @@ def course_content(*, code: str) -> CourseContent | None:
         for lesson in (
             Lesson.objects.filter(module__course=course)
             .order_by("position", "pk")
-            .prefetch_related(  # every language's titles; the bodies stay out of the outline
-                Prefetch(
-                    "translations",
-                    queryset=LessonTranslation.objects.defer("body", "body_html"),
-                )
-            )
+            # Every language's rows (parler's translation rows cannot be deferred, so the
+            # bodies come along: the outline entry is larger than the English-only one).
+            .prefetch_related(translations_prefetch(Lesson))
         ):
             lessons[lesson.module_id].append(lesson)
         return CourseContent(course, [(module, lessons[module.pk]) for module in modules])
