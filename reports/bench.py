@@ -525,7 +525,7 @@ FROM courses_enrollment en
 JOIN people_employee e ON e.id = en.employee_id
 JOIN people_user u ON u.id = e.user_id
 JOIN people_department d ON d.id = e.department_id
-JOIN courses_course c ON c.id = en.course_id
+JOIN courses_course_translation c ON c.master_id = en.course_id AND c.language_code = 'en'
 WHERE en.is_current AND u.is_active AND d.path LIKE %s {extra}
 GROUP BY e.department_id, en.course_id, c.title
 """
