@@ -18,9 +18,10 @@ from django.db.models import QuerySet
 
 from assignments.models import Assignment, AssignmentChange, DigestLog, ReminderLog
 from certificates.models import Certificate
-from courses.models import Enrollment, LessonCompletion
+from courses.models import Course, Enrollment, Lesson, LessonCompletion
+from courses.translation import translated, translations_prefetch
 from people.models import Department, Employee, StagedImport
-from quizzes.models import Attempt, AttemptAnswer
+from quizzes.models import Attempt, AttemptAnswer, Quiz
 
 from .models import PersonalDataExport
 
@@ -75,14 +76,19 @@ def employee_personal_data(employee: Employee) -> dict:
     """Everything held about `employee`, grouped by kind of record (about 20 queries,
     however long their history)."""
     user = employee.user
-    enrollments = Enrollment.objects.filter(employee=employee).order_by("course__code", "cycle")
+    enrollments = (
+        Enrollment.objects.filter(employee=employee)
+        .annotate(course_name=translated(Course, "title", outer="course_id"))
+        .order_by("course__code", "cycle")
+    )
     attempts = list(
         Attempt.objects.filter(employee=employee)
         .select_related("quiz")
+        .prefetch_related(translations_prefetch(Quiz, "quiz"))
         .order_by("started_at", "pk")
         .only(
             "pk",
-            "quiz__title",
+            "quiz__code",
             "enrollment_id",
             "number",
             "started_at",
@@ -139,7 +145,7 @@ def employee_personal_data(employee: Employee) -> dict:
                 enrollments,
                 {
                     "id": "pk",
-                    "course": "course__title",
+                    "course": "course_name",
                     "course_code": "course__code",
                     "cycle": "cycle",
                     "current": "is_current",
@@ -158,12 +164,12 @@ def employee_personal_data(employee: Employee) -> dict:
             Enrollment.Status.choices,
         ),
         "lesson_completions": _rows(
-            LessonCompletion.objects.filter(enrollment__employee=employee).order_by(
-                "completed_at", "pk"
-            ),
+            LessonCompletion.objects.filter(enrollment__employee=employee)
+            .annotate(lesson_name=translated(Lesson, "title", outer="lesson_id"))
+            .order_by("completed_at", "pk"),
             {
                 "enrollment": "enrollment_id",
-                "lesson": "lesson__title",
+                "lesson": "lesson_name",
                 "completed_at": "completed_at",
                 "acknowledged_statement": "acknowledged_statement",
             },
@@ -197,12 +203,16 @@ def employee_personal_data(employee: Employee) -> dict:
             },
         ),
         "assignments_naming_them": _rows(
-            Assignment.objects.filter(employees=employee).order_by("pk"),
-            {"id": "pk", "course": "course__title", "status": "status", "starts_on": "starts_on"},
+            Assignment.objects.filter(employees=employee)
+            .annotate(course_name=translated(Course, "title", outer="course_id"))
+            .order_by("pk"),
+            {"id": "pk", "course": "course_name", "status": "status", "starts_on": "starts_on"},
         ),
         "assignments_excluding_them": _rows(
-            Assignment.objects.filter(excluded_employees=employee).order_by("pk"),
-            {"id": "pk", "course": "course__title", "status": "status", "starts_on": "starts_on"},
+            Assignment.objects.filter(excluded_employees=employee)
+            .annotate(course_name=translated(Course, "title", outer="course_id"))
+            .order_by("pk"),
+            {"id": "pk", "course": "course_name", "status": "status", "starts_on": "starts_on"},
         ),
         "reminder_emails": _labelled(
             _rows(
