@@ -14,6 +14,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 from pythonjsonlogger.core import RESERVED_ATTRS as RESERVED_LOG_ATTRS
 
 from ambassador.languages import language_choices, languages_in
@@ -376,13 +377,14 @@ CERTIFICATES_VERIFY_RATE_LIMIT = env.int("CERTIFICATES_VERIFY_RATE_LIMIT", defau
 # Who employees contact about social media, shown in the lessons where the course says
 # "{{social_team}}", "{{social_email}}", "{{out_of_hours}}" and "{{whistleblowing}}"
 # (see courses.rendering.fill_contacts). Fill them in for your company.
-SOCIAL_MEDIA_TEAM = env.str("SOCIAL_MEDIA_TEAM", default="the Social Media team")
+# Unset, each defaults to a phrase in the reader's language (a translated string).
+SOCIAL_MEDIA_TEAM = env.str("SOCIAL_MEDIA_TEAM", default="") or _("the Social Media team")
 SOCIAL_MEDIA_EMAIL = env.str("SOCIAL_MEDIA_EMAIL", default="social@example.com")
-SOCIAL_MEDIA_OUT_OF_HOURS = env.str(
-    "SOCIAL_MEDIA_OUT_OF_HOURS", default="the security desk, on +1 555 0100, at any hour"
+SOCIAL_MEDIA_OUT_OF_HOURS = env.str("SOCIAL_MEDIA_OUT_OF_HOURS", default="") or _(
+    "the security desk, on +1 555 0100, at any hour"
 )
-WHISTLEBLOWING_CHANNEL = env.str(
-    "WHISTLEBLOWING_CHANNEL", default="the ethics line described on the intranet's Speak Up page"
+WHISTLEBLOWING_CHANNEL = env.str("WHISTLEBLOWING_CHANNEL", default="") or _(
+    "the ethics line described on the intranet's Speak Up page"
 )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else environ.Env.NOTSET)
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxTask(models.Model):
@@ -13,22 +14,26 @@ class OutboxTask(models.Model):
     as the task's own writes.
     """
 
-    task_name = models.CharField(max_length=200)
+    task_name = models.CharField(verbose_name=_("task name"), max_length=200)
     # The id of the request that queued the task: its log lines carry it when it runs.
-    request_id = models.CharField(max_length=128, blank=True, default="")
-    kwargs = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    request_id = models.CharField(
+        verbose_name=_("request id"), max_length=128, blank=True, default=""
+    )
+    kwargs = models.JSONField(verbose_name=_("arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), default=timezone.now)
     # Not relayed (nor retried after a failure) before this moment.
-    available_at = models.DateTimeField(default=timezone.now)
+    available_at = models.DateTimeField(verbose_name=_("available from"), default=timezone.now)
     # Last hand-over to the broker; NULL while it is still to be relayed.
-    relayed_at = models.DateTimeField(null=True, blank=True)
-    relay_count = models.PositiveIntegerField(default=0)
+    relayed_at = models.DateTimeField(verbose_name=_("relayed"), null=True, blank=True)
+    relay_count = models.PositiveIntegerField(verbose_name=_("relay count"), default=0)
     # Failed runs (the task raised); retried with backoff until OUTBOX_MAX_ATTEMPTS.
-    failures = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(verbose_name=_("failures"), default=0)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
+    done_at = models.DateTimeField(verbose_name=_("done"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
         ordering = ["pk"]
         indexes = [
             # The sweep: pending rows in order of availability (done rows are not indexed).

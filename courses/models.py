@@ -107,8 +107,8 @@ class Course(TranslatableContent):
         blank=True,
         help_text=_("Leave empty for a certificate that never expires."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("course")
@@ -131,7 +131,9 @@ class CourseTranslation(ContentTranslation):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=400, blank=True)
     description = models.TextField(_("description (Markdown)"), blank=True)
-    description_html = models.TextField(editable=False, blank=True)
+    description_html = models.TextField(
+        verbose_name=_("description (HTML)"), editable=False, blank=True
+    )
 
     class Meta:
         verbose_name = _("course translation")
@@ -235,8 +237,10 @@ class LessonTranslation(ContentTranslation):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body (Markdown)"), blank=True)
-    body_html = models.TextField(editable=False, blank=True)
-    body_version = models.CharField(editable=False, max_length=16, blank=True)
+    body_html = models.TextField(verbose_name=_("body (HTML)"), editable=False, blank=True)
+    body_version = models.CharField(
+        verbose_name=_("body version"), editable=False, max_length=16, blank=True
+    )
     video_url = models.URLField(
         _("video URL"),
         blank=True,
@@ -372,8 +376,15 @@ class Enrollment(models.Model):
 class LessonCompletion(models.Model):
     """Append-only: this enrollment's employee completed this lesson (once per cycle)."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="completions")
-    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("enrollment"),
+        on_delete=models.CASCADE,
+        related_name="completions",
+    )
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), on_delete=models.PROTECT, related_name="completions"
+    )
     completed_at = models.DateTimeField(_("completed at"))
     acknowledged_version = models.CharField(
         _("acknowledged text version"),
@@ -381,7 +392,9 @@ class LessonCompletion(models.Model):
         blank=True,
         help_text=_("Fingerprint of the text that was acknowledged (acknowledgement lessons)."),
     )
-    acknowledged_statement = models.CharField(max_length=300, blank=True)
+    acknowledged_statement = models.CharField(
+        verbose_name=_("acknowledged statement"), max_length=300, blank=True
+    )
 
     class Meta:
         verbose_name = _("lesson completion")

@@ -81,7 +81,7 @@ def fill_contacts(html: str) -> str:
     display time, so changing a setting needs no reload of the curriculum."""
     for placeholder, name in CONTACT_PLACEHOLDERS.items():
         if placeholder in html:
-            html = html.replace(placeholder, escape(getattr(settings, name)))
+            html = html.replace(placeholder, escape(str(getattr(settings, name))))
     return html
 
 

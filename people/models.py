@@ -134,8 +134,8 @@ class Employee(models.Model):
     hired_on = models.DateField(_("hire date"), null=True, blank=True)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("employee")
@@ -159,12 +159,16 @@ class StagedImport(models.Model):
     `people.import_staging`): under an unguessable token, for its uploader only, for a
     short time, and used at most once."""
 
-    token = models.CharField(max_length=64, unique=True)
-    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=255)
-    content = models.BinaryField()
-    deactivate_missing = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    token = models.CharField(verbose_name=_("token"), max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(verbose_name=_("file name"), max_length=255)
+    content = models.BinaryField(verbose_name=_("content"))
+    deactivate_missing = models.BooleanField(
+        verbose_name=_("deactivate missing people"), default=False
+    )
+    created_at = models.DateTimeField(verbose_name=_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("staged HR file")

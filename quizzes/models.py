@@ -96,8 +96,8 @@ class Quiz(TranslatableContent):
         blank=True,
         help_text=_("0 or empty: no time limit. Enforced on the server."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("quiz")
@@ -200,12 +200,14 @@ class QuestionTranslation(ContentTranslation):
         help_text=_("Every attempt draws at least one question of each topic when it can."),
     )
     scenario = models.TextField(_("scenario (Markdown)"), blank=True)
-    scenario_html = models.TextField(editable=False, blank=True)
+    scenario_html = models.TextField(verbose_name=_("scenario (HTML)"), editable=False, blank=True)
     post_author = models.CharField(_("mock post: author"), max_length=120, blank=True)
     post_text = models.TextField(_("mock post: text"), blank=True)
     prompt = models.CharField(_("prompt"), max_length=400)
     explanation = models.TextField(_("explanation (Markdown)"), blank=True)
-    explanation_html = models.TextField(editable=False, blank=True)
+    explanation_html = models.TextField(
+        verbose_name=_("explanation (HTML)"), editable=False, blank=True
+    )
 
     class Meta:
         verbose_name = _("question translation")
@@ -356,22 +358,38 @@ class Attempt(models.Model):
 class AttemptAnswer(models.Model):
     """The answer to one served question of a submitted attempt (statistics grain)."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    attempt = models.ForeignKey(
+        Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="answers"
+    )
     # PROTECT: a question that someone answered is retired (`is_active`), not deleted.
     # Null only if it was deleted between serving and submitting (the snapshot keeps it).
     question = models.ForeignKey(
-        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+        Question,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("question"),
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    chosen = models.JSONField(default=list, help_text="Ids of the served choices chosen.")
-    is_correct = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    chosen = models.JSONField(
+        verbose_name=_("chosen"), default=list, help_text=_("Ids of the served choices chosen.")
+    )
+    is_correct = models.BooleanField(verbose_name=_("correct"), default=False)
     # Spot-the-risk items: how many segments were judged right (None for other kinds).
-    segments_right = models.PositiveSmallIntegerField(null=True, blank=True)
+    segments_right = models.PositiveSmallIntegerField(
+        verbose_name=_("segments right"), null=True, blank=True
+    )
     # The first wrong choice picked (in served order) — for a spot-the-risk item the
     # first safe segment selected, else the first risky one missed; SET_NULL: the
     # snapshot keeps history.
     wrong_choice = models.ForeignKey(
-        Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Choice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wrong choice"),
     )
 
     class Meta:

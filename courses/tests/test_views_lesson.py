@@ -198,3 +198,15 @@ def test_lesson_shows_the_company_contacts_from_the_settings(client_for, employe
     assert "call the duty manager on 0800 000" in content
     assert "through the Speak Up line" in content
     assert "{{" not in content
+
+
+def test_default_contacts_are_in_the_readers_language():
+    from django.utils import translation
+
+    from courses.rendering import fill_contacts
+
+    with translation.override("fr"):
+        assert fill_contacts("{{social_team}}") == "l’équipe Réseaux sociaux"
+        assert "à toute heure" in fill_contacts("{{out_of_hours}}")
+    with translation.override("en"):
+        assert fill_contacts("{{social_team}}") == "the Social Media team"
