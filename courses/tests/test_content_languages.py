@@ -45,7 +45,7 @@ def test_a_french_employee_reads_the_french_lesson_without_the_mark(
 ):
     page = lesson_page(client_for(french(employee)))
     assert '<h1 id="lesson-title" class="h2" lang="fr">Pourquoi c&#x27;est important</h1>' in page
-    assert "Demandez à the Social Media team" in page  # placeholder filled at display
+    assert "Demandez à l’équipe Réseaux sociaux" in page  # placeholder filled at display
     assert 'class="untranslated' not in page
 
 
