@@ -65,7 +65,7 @@ def test_a_french_employee_takes_a_lesson_and_a_quiz_in_french(learner, french_p
     lesson = Lesson.objects.get(code="TR1-M1-L1")
     page.goto(f"/courses/TR1/lessons/{lesson.pk}/")
     page.get_by_role("heading", name="Pourquoi c'est important", level=1).wait_for()
-    assert page.get_by_text("Demandez à the Social Media team avant de publier.").is_visible()
+    assert page.get_by_text("Demandez à l’équipe Réseaux sociaux avant de publier.").is_visible()
     assert page.locator(".untranslated").count() == 0
     assert_accessible(page)
     page.get_by_role("button", name=french("Mark as complete")).click()
