@@ -83,3 +83,21 @@ def test_quiz_page_queries_do_not_grow_with_the_pool_or_attempts(client_for, emp
     assert (
         _queries(client, small) == _queries(client, large) == 10
     )  # + content translation rows (parler), one query per kind of content read
+
+
+def test_scores_are_written_the_readers_way(client_for, employee):
+    from django.utils import translation
+
+    from core.templatetags.numbers import percent
+
+    employee.locale = "fr"
+    employee.save(update_fields=["locale"])
+    quiz = quiz_with_questions(questions=2)
+    attempt = attempt_start(employee=employee, quiz=quiz)
+    attempt_submit(attempt=attempt, employee=employee, answers=answers_for(attempt, right=1))
+    content = client_for(employee).get(url(quiz)).content.decode()
+    with translation.override("fr"):
+        french = percent(50)
+    assert french != "50%"
+    assert f">{french}<" in content  # the best score, and the attempt's row
+    assert ">50%<" not in content
