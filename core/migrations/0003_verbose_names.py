@@ -5,64 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_outbox_request_id'),
+        ("core", "0002_outbox_request_id"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='outboxtask',
-            options={'ordering': ['pk'], 'verbose_name': 'queued task', 'verbose_name_plural': 'queued tasks'},
+            name="outboxtask",
+            options={
+                "ordering": ["pk"],
+                "verbose_name": "queued task",
+                "verbose_name_plural": "queued tasks",
+            },
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='available_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='available from'),
+            model_name="outboxtask",
+            name="available_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="available from"
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created'),
+            model_name="outboxtask",
+            name="created_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='done_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='done'),
+            model_name="outboxtask",
+            name="done_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="done"),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='failures',
-            field=models.PositiveIntegerField(default=0, verbose_name='failures'),
+            model_name="outboxtask",
+            name="failures",
+            field=models.PositiveIntegerField(default=0, verbose_name="failures"),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='kwargs',
-            field=models.JSONField(blank=True, default=dict, verbose_name='arguments'),
+            model_name="outboxtask",
+            name="kwargs",
+            field=models.JSONField(blank=True, default=dict, verbose_name="arguments"),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='last_error',
-            field=models.TextField(blank=True, verbose_name='last error'),
+            model_name="outboxtask",
+            name="last_error",
+            field=models.TextField(blank=True, verbose_name="last error"),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='relay_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='relay count'),
+            model_name="outboxtask",
+            name="relay_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="relay count"),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='relayed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='relayed'),
+            model_name="outboxtask",
+            name="relayed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="relayed"),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='request_id',
-            field=models.CharField(blank=True, default='', max_length=128, verbose_name='request id'),
+            model_name="outboxtask",
+            name="request_id",
+            field=models.CharField(
+                blank=True, default="", max_length=128, verbose_name="request id"
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxtask',
-            name='task_name',
-            field=models.CharField(max_length=200, verbose_name='task name'),
+            model_name="outboxtask",
+            name="task_name",
+            field=models.CharField(max_length=200, verbose_name="task name"),
         ),
     ]

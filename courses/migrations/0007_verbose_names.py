@@ -5,50 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0006_drop_untranslated_columns'),
+        ("courses", "0006_drop_untranslated_columns"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='course',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created'),
+            model_name="course",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created"),
         ),
         migrations.AlterField(
-            model_name='course',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated'),
+            model_name="course",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated"),
         ),
         migrations.AlterField(
-            model_name='coursetranslation',
-            name='description_html',
-            field=models.TextField(blank=True, editable=False, verbose_name='description (HTML)'),
+            model_name="coursetranslation",
+            name="description_html",
+            field=models.TextField(blank=True, editable=False, verbose_name="description (HTML)"),
         ),
         migrations.AlterField(
-            model_name='lessoncompletion',
-            name='acknowledged_statement',
-            field=models.CharField(blank=True, max_length=300, verbose_name='acknowledged statement'),
+            model_name="lessoncompletion",
+            name="acknowledged_statement",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="acknowledged statement"
+            ),
         ),
         migrations.AlterField(
-            model_name='lessoncompletion',
-            name='enrollment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completions', to='courses.enrollment', verbose_name='enrollment'),
+            model_name="lessoncompletion",
+            name="enrollment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="completions",
+                to="courses.enrollment",
+                verbose_name="enrollment",
+            ),
         ),
         migrations.AlterField(
-            model_name='lessoncompletion',
-            name='lesson',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='completions', to='courses.lesson', verbose_name='lesson'),
+            model_name="lessoncompletion",
+            name="lesson",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="completions",
+                to="courses.lesson",
+                verbose_name="lesson",
+            ),
         ),
         migrations.AlterField(
-            model_name='lessontranslation',
-            name='body_html',
-            field=models.TextField(blank=True, editable=False, verbose_name='body (HTML)'),
+            model_name="lessontranslation",
+            name="body_html",
+            field=models.TextField(blank=True, editable=False, verbose_name="body (HTML)"),
         ),
         migrations.AlterField(
-            model_name='lessontranslation',
-            name='body_version',
-            field=models.CharField(blank=True, editable=False, max_length=16, verbose_name='body version'),
+            model_name="lessontranslation",
+            name="body_version",
+            field=models.CharField(
+                blank=True, editable=False, max_length=16, verbose_name="body version"
+            ),
         ),
     ]

@@ -7,50 +7,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0006_locale_choices_from_settings'),
+        ("people", "0006_locale_choices_from_settings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='employee',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created'),
+            model_name="employee",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created"),
         ),
         migrations.AlterField(
-            model_name='employee',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated'),
+            model_name="employee",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated"),
         ),
         migrations.AlterField(
-            model_name='stagedimport',
-            name='content',
-            field=models.BinaryField(verbose_name='content'),
+            model_name="stagedimport",
+            name="content",
+            field=models.BinaryField(verbose_name="content"),
         ),
         migrations.AlterField(
-            model_name='stagedimport',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created'),
+            model_name="stagedimport",
+            name="created_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
         ),
         migrations.AlterField(
-            model_name='stagedimport',
-            name='deactivate_missing',
-            field=models.BooleanField(default=False, verbose_name='deactivate missing people'),
+            model_name="stagedimport",
+            name="deactivate_missing",
+            field=models.BooleanField(default=False, verbose_name="deactivate missing people"),
         ),
         migrations.AlterField(
-            model_name='stagedimport',
-            name='filename',
-            field=models.CharField(max_length=255, verbose_name='file name'),
+            model_name="stagedimport",
+            name="filename",
+            field=models.CharField(max_length=255, verbose_name="file name"),
         ),
         migrations.AlterField(
-            model_name='stagedimport',
-            name='token',
-            field=models.CharField(max_length=64, unique=True, verbose_name='token'),
+            model_name="stagedimport",
+            name="token",
+            field=models.CharField(max_length=64, unique=True, verbose_name="token"),
         ),
         migrations.AlterField(
-            model_name='stagedimport',
-            name='uploaded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            model_name="stagedimport",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="uploaded by",
+            ),
         ),
     ]

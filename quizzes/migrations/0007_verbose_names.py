@@ -5,65 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0006_drop_untranslated_columns'),
+        ("quizzes", "0006_drop_untranslated_columns"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attemptanswer',
-            name='attempt',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='quizzes.attempt', verbose_name='attempt'),
+            model_name="attemptanswer",
+            name="attempt",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="answers",
+                to="quizzes.attempt",
+                verbose_name="attempt",
+            ),
         ),
         migrations.AlterField(
-            model_name='attemptanswer',
-            name='chosen',
-            field=models.JSONField(default=list, help_text='Ids of the served choices chosen.', verbose_name='chosen'),
+            model_name="attemptanswer",
+            name="chosen",
+            field=models.JSONField(
+                default=list, help_text="Ids of the served choices chosen.", verbose_name="chosen"
+            ),
         ),
         migrations.AlterField(
-            model_name='attemptanswer',
-            name='is_correct',
-            field=models.BooleanField(default=False, verbose_name='correct'),
+            model_name="attemptanswer",
+            name="is_correct",
+            field=models.BooleanField(default=False, verbose_name="correct"),
         ),
         migrations.AlterField(
-            model_name='attemptanswer',
-            name='position',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='position'),
+            model_name="attemptanswer",
+            name="position",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="position"),
         ),
         migrations.AlterField(
-            model_name='attemptanswer',
-            name='question',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='quizzes.question', verbose_name='question'),
+            model_name="attemptanswer",
+            name="question",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="answers",
+                to="quizzes.question",
+                verbose_name="question",
+            ),
         ),
         migrations.AlterField(
-            model_name='attemptanswer',
-            name='segments_right',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='segments right'),
+            model_name="attemptanswer",
+            name="segments_right",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="segments right"
+            ),
         ),
         migrations.AlterField(
-            model_name='attemptanswer',
-            name='wrong_choice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='quizzes.choice', verbose_name='wrong choice'),
+            model_name="attemptanswer",
+            name="wrong_choice",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="quizzes.choice",
+                verbose_name="wrong choice",
+            ),
         ),
         migrations.AlterField(
-            model_name='questiontranslation',
-            name='explanation_html',
-            field=models.TextField(blank=True, editable=False, verbose_name='explanation (HTML)'),
+            model_name="questiontranslation",
+            name="explanation_html",
+            field=models.TextField(blank=True, editable=False, verbose_name="explanation (HTML)"),
         ),
         migrations.AlterField(
-            model_name='questiontranslation',
-            name='scenario_html',
-            field=models.TextField(blank=True, editable=False, verbose_name='scenario (HTML)'),
+            model_name="questiontranslation",
+            name="scenario_html",
+            field=models.TextField(blank=True, editable=False, verbose_name="scenario (HTML)"),
         ),
         migrations.AlterField(
-            model_name='quiz',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created'),
+            model_name="quiz",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created"),
         ),
         migrations.AlterField(
-            model_name='quiz',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated'),
+            model_name="quiz",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated"),
         ),
     ]
