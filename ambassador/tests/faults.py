@@ -33,6 +33,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from ambassador.celery import app as celery_app
+
 BASE_DIR = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
 _handed_out: set[int] = set()
@@ -484,6 +486,10 @@ class CeleryWorker(Process):
                 str(concurrency),
                 "--hostname",
                 f"{name}@%h",
+                # The default queue (what a web process started by a test sends to) and the
+                # queue this test process sends to (conftest: one per xdist process).
+                "--queues",
+                ",".join(dict.fromkeys(["celery", celery_app.conf.task_default_queue])),
                 "--without-mingle",
                 "--without-gossip",
                 "--loglevel",

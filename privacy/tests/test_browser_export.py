@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ambassador.tests.browser import assert_accessible, screenshot, sign_in
 
@@ -19,7 +20,8 @@ def test_hr_opens_prints_and_downloads_an_employees_data(page, personas):
     page.goto(f"/reports/employees/{employee.pk}/")
     page.get_by_role("link", name="view and print everything held").click()
     page.get_by_role("heading", name="Personal data held about Employee Persona").wait_for()
-    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    # Shown by the page's deferred script: wait for it (expect retries until it holds).
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "privacy-export")
     with page.expect_download() as download:
