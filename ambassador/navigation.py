@@ -95,6 +95,7 @@ NAVIGATION = (
                 role="hr",
                 also=("reports:certificates-expiring",),
             ),
+            Entry(_("Sign-in log"), "identity:audit-list", role="hr"),
         ),
     ),
     Group(

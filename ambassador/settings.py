@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "reports",
     "assignments",
     "privacy",
+    "identity",
     "demo",
 ]
 
@@ -340,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.leavers_pseudonymise",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Audit events past AUDIT_RETENTION_DAYS are deleted.
+    "identity-daily-audit-purge": {
+        "task": "identity.tasks.audit_events_purge",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # The transactional outbox (core.outbox): a relayed task that has not run after this
@@ -358,6 +364,12 @@ if PRIVACY_RETENTION_MONTHS < 1:
     raise ImproperlyConfigured(
         "PRIVACY_RETENTION_MONTHS must be a whole number of months, 1 or more."
     )
+
+# Identity (docs/privacy.md): sign-in, second-factor and provisioning events are kept
+# this many days in the audit trail, then deleted by a daily job.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+if AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be a whole number of days, 1 or more.")
 
 # --- Front end and branding ---------------------------------------------------------------
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("assignments/", include("assignments.urls")),
     path("privacy/", include("privacy.urls")),
+    path("identity/", include("identity.urls")),
     path("verify/", include(verify_urlpatterns)),
     path("admin/", admin.site.urls),
     path("healthz", health.liveness, name="healthz"),

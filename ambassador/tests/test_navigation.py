@@ -55,6 +55,7 @@ def test_hr_finds_people_import_and_certificates(hr):
         ("HR", "Assignments"),
         ("HR", "Import employees"),
         ("HR", "Certificates"),
+        ("HR", "Sign-in log"),
     }
 
 

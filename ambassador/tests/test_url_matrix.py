@@ -107,6 +107,8 @@ EXPECTED = {
     # Subject-access exports: HR only (privacy.export_personal_data).
     "privacy:employee-export": ("employee", {"anonymous": LOGIN, "hr": 200, "*": 403}),
     "privacy:employee-export-json": ("employee", {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    # The sign-in and provisioning log: HR only (identity.view_auditevent).
+    "identity:audit-list": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
     # Public: the signed token is the key (calendar apps cannot sign in).
     "assignments:calendar-feed": ("calendar", {"*": 200}),
 }

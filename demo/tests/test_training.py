@@ -61,3 +61,20 @@ def test_running_it_again_changes_nothing(demo):
     assert "already there" in out.getvalue()
     assert list(Enrollment.objects.order_by("pk").values_list("pk", "status", "due_on")) == before
     assert Assignment.objects.count() == 2
+
+
+def test_the_demo_has_a_sign_in_log_and_a_second_run_adds_nothing(demo):
+    from identity.models import AuditEvent
+
+    assert "Sign-in log:" in demo
+    events = AuditEvent.objects.all()
+    signed_in = events.filter(kind="sign_in", success=True)
+    assert signed_in.values("user").distinct().count() > 100  # of the 150 people
+    guesses = events.filter(ip_address="203.0.113.50")
+    assert guesses.count() == 12 and not guesses.filter(user__isnull=False).exists()
+    times = list(events.order_by("pk").values_list("created_at", flat=True))
+    assert times == sorted(times)  # the log's order by id is the order in time
+    total = events.count()
+    out = StringIO()
+    call_command("seed_demo", employees=150, stdout=out)
+    assert "Sign-in log: already there" in out.getvalue() and events.count() == total

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    """Sign-in and provisioning: SSO, MFA policy, SCIM and their audit trail.
+
+    `identity` calls `people`'s services and reads the lower apps; nothing imports it."""
+
+    name = "identity"
+    verbose_name = _("Identity")
+
+    def ready(self):
+        from people.roles import HR_GROUP, register_grants
+
+        from . import signals
+
+        signals.connect()
+        register_grants(self.label, {HR_GROUP: {"view_auditevent"}})
