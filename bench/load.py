@@ -165,7 +165,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8702)
     parser.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
-    parser.add_argument("--reuse-database", action="store_true", help="skip the seeding")
+    parser.add_argument(
+        "--reuse-database", action="store_true", help="skip the seeding (still migrated)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn workers (default: deploy/gunicorn.conf.py's, two per core plus one)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -173,6 +181,8 @@ def main() -> None:
     if not args.reuse_database:
         print(f"Seeding {args.database_url} with {args.employees} employees...", flush=True)
         stack.prepare_database(args.database_url, args.employees)
+    else:
+        stack.migrate(args.database_url)
     stack.django_setup(args.database_url)
     from django.utils import timezone
 
@@ -194,6 +204,7 @@ def main() -> None:
         redis_url=args.redis_url,
         port=args.port,
         log_path=workdir / "gunicorn.log",
+        workers=args.workers,
     ):
         began = time.monotonic()
         locust = subprocess.run(

@@ -178,7 +178,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8701)
     parser.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL + "_pages")
     parser.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
-    parser.add_argument("--reuse-database", action="store_true", help="skip the seeding")
+    parser.add_argument(
+        "--reuse-database", action="store_true", help="skip the seeding (still migrated)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -186,6 +188,8 @@ def main() -> None:
     if not args.reuse_database:
         print(f"Seeding {args.database_url} with {args.employees} employees...", flush=True)
         stack.prepare_database(args.database_url, args.employees)
+    else:
+        stack.migrate(args.database_url)
     stack.django_setup(args.database_url)
     cookie, pages = learner_pages()
     queries = count_queries(cookie, pages)

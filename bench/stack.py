@@ -67,6 +67,20 @@ def prepare_database(database_url: str, employees: int) -> None:
             raise SystemExit(f"manage.py {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 
 
+def migrate(database_url: str) -> None:
+    """Bring a reused database up to this checkout's schema (a reused database was
+    seeded by an older checkout, perhaps)."""
+    done = subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=setup_env(database_url),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py migrate failed:\n{done.stdout}{done.stderr}")
+
+
 def django_setup(database_url: str) -> None:
     """Django in this process, on the bench database (to create users and read results)."""
     os.environ.update(setup_env(database_url))
@@ -77,7 +91,9 @@ def django_setup(database_url: str) -> None:
     django.setup()
 
 
-def server_env(*, database_url: str, redis_url: str, port: int) -> dict:
+def server_env(*, database_url: str, redis_url: str, port: int, workers: int | None = 2) -> dict:
+    """The environment of the server under test; `workers=None` keeps the config's own
+    default (two per core, plus one), as a production host runs it."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -98,7 +114,7 @@ def server_env(*, database_url: str, redis_url: str, port: int) -> dict:
         "STATIC_MANIFEST": "0",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
+        "GUNICORN_WORKERS": str(workers or ""),
         "GUNICORN_LOG_LEVEL": "warning",
         # No access log line per request (stdout is discarded anyway).
         "GUNICORN_CMD_ARGS": "--access-logfile=/dev/null",
@@ -106,14 +122,22 @@ def server_env(*, database_url: str, redis_url: str, port: int) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn(*, database_url: str, redis_url: str, port: int, log_path: Path | None = None):
-    """gunicorn (deploy/gunicorn.conf.py, 2 workers) on 127.0.0.1:port until the block ends."""
+def gunicorn(
+    *,
+    database_url: str,
+    redis_url: str,
+    port: int,
+    log_path: Path | None = None,
+    workers: int | None = 2,
+):
+    """gunicorn (deploy/gunicorn.conf.py, 2 workers unless told otherwise; None: the
+    config's default) on 127.0.0.1:port until the block ends."""
     flush_redis(redis_url)
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
-        env=server_env(database_url=database_url, redis_url=redis_url, port=port),
+        env=server_env(database_url=database_url, redis_url=redis_url, port=port, workers=workers),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
