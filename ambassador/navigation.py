@@ -96,6 +96,12 @@ NAVIGATION = (
                 also=("reports:certificates-expiring",),
             ),
             Entry(_("Sign-in log"), "identity:audit-list", role="hr"),
+            Entry(
+                _("SCIM tokens"),
+                "identity:scim-token-list",
+                role="hr",
+                also=("identity:scim-token-revoke",),
+            ),
         ),
     ),
     Group(

@@ -233,6 +233,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
+# --- SCIM provisioning (identity/scim, docs/scim.md) ---------------------------------------
+
+# People created by SCIM get the HR import's invitation email (choose a password) only
+# when this is on: with SSO they sign in with their company account and need none.
+SCIM_SEND_INVITATIONS = env.bool("SCIM_SEND_INVITATIONS", default=False)
+
 # --- Internationalisation ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en"

@@ -21,6 +21,8 @@ urlpatterns = [
     path("assignments/", include("assignments.urls")),
     path("privacy/", include("privacy.urls")),
     path("identity/", include("identity.urls")),
+    # SCIM 2.0 provisioning (RFC 7644): bearer tokens only, outside the site's sign-in.
+    path("scim/v2/", include("identity.scim.urls")),
     path("verify/", include(verify_urlpatterns)),
     path("admin/", admin.site.urls),
     path("healthz", health.liveness, name="healthz"),

@@ -92,3 +92,33 @@ def demo_sign_ins_seed(*, seed: int = 2026, stdout=None) -> int:
     if stdout is not None:
         stdout.write(f"Sign-in log: {len(events):,} events over two weeks.")
     return len(events)
+
+
+def demo_scim_tokens_seed(*, stdout=None) -> int:
+    """Two SCIM tokens, so HR's token page shows what a real one does: the identity
+    provider's token in use, and an earlier one revoked. Their secrets are thrown away
+    (never printed): the demo needs no working token, and HR can make one on the page."""
+    from identity.scim.models import ScimToken
+    from identity.scim.tokens import scim_token_create, scim_token_revoke
+
+    if ScimToken.objects.exists():
+        if stdout is not None:
+            stdout.write("SCIM tokens: already there (nothing changed).")
+        return 0
+    hr = User.objects.filter(email="hr@example.com").first()
+    pilot, _secret = scim_token_create(name="Entra ID (pilot)", created_by=hr)
+    scim_token_revoke(token_id=pilot.pk, by=hr)
+    current, _secret = scim_token_create(name="Okta", created_by=hr)
+    now = timezone.now()
+    ScimToken.objects.filter(pk=pilot.pk).update(
+        created_at=now - datetime.timedelta(days=40),
+        last_used_at=now - datetime.timedelta(days=31),
+        revoked_at=now - datetime.timedelta(days=30),
+    )
+    ScimToken.objects.filter(pk=current.pk).update(
+        created_at=now - datetime.timedelta(days=30),
+        last_used_at=now - datetime.timedelta(hours=3),
+    )
+    if stdout is not None:
+        stdout.write("SCIM tokens: 2 (one revoked); their secrets were not kept.")
+    return 2

@@ -60,3 +60,9 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} · {self.kind} · {self.email or self.actor}"
+
+
+# SCIM provisioning's tables (identity/scim/models.py), registered with this app.
+from .scim.models import ScimExternalId, ScimToken  # noqa: E402
+
+__all__ = ["AuditEvent", "ScimExternalId", "ScimToken"]

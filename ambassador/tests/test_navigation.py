@@ -56,6 +56,7 @@ def test_hr_finds_people_import_and_certificates(hr):
         ("HR", "Import employees"),
         ("HR", "Certificates"),
         ("HR", "Sign-in log"),
+        ("HR", "SCIM tokens"),
     }
 
 

@@ -109,6 +109,26 @@ EXPECTED = {
     "privacy:employee-export-json": ("employee", {"anonymous": LOGIN, "hr": 200, "*": 403}),
     # The sign-in and provisioning log: HR only (identity.view_auditevent).
     "identity:audit-list": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    # SCIM tokens: HR only; making one is POST-only (405 to HR's GET).
+    "identity:scim-token-list": (None, {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    "identity:scim-token-create": (None, {"anonymous": LOGIN, "hr": 405, "*": 403}),
+    "identity:scim-token-revoke": ("scim-token", {"anonymous": LOGIN, "hr": 200, "*": 403}),
+    # SCIM 2.0: a bearer token or nothing. No role opens it, signed in or not (401, not a
+    # redirect to the sign-in page); with a token, see identity/tests/test_scim_*.py.
+    **{
+        name: (kwargs, {"*": 401})
+        for name, kwargs in (
+            ("scim:service-provider-config", None),
+            ("scim:schema-list", None),
+            ("scim:schema-detail", "scim-schema"),
+            ("scim:resource-type-list", None),
+            ("scim:resource-type-detail", "scim-resource-type"),
+            ("scim:user-list", None),
+            ("scim:user-detail", "employee"),
+            ("scim:group-list", None),
+            ("scim:group-detail", "group"),
+        )
+    },
     # Public: the signed token is the key (calendar apps cannot sign in).
     "assignments:calendar-feed": ("calendar", {"*": 200}),
 }
@@ -161,7 +181,17 @@ def url_kwargs(personas, settings, tmp_path):
     from assignments.tests.factories import assign
 
     assignment = assign(course=course, by=personas["hr"].user, everyone=True)
+    from django.contrib.auth.models import Group
+
+    from identity.scim.tokens import scim_token_create
+    from people.roles import HR_GROUP
+
+    scim_token, _secret = scim_token_create(name="Okta", created_by=personas["hr"].user)
     return {
+        "scim-token": {"pk": scim_token.pk},
+        "scim-schema": {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User"},
+        "scim-resource-type": {"name": "User"},
+        "group": {"pk": Group.objects.get(name=HR_GROUP).pk},
         "assignment": {"pk": assignment.pk},
         "calendar": {"token": calendar_token(personas["employee"].pk)},
         "course": {"code": course.code},

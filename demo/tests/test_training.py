@@ -78,3 +78,18 @@ def test_the_demo_has_a_sign_in_log_and_a_second_run_adds_nothing(demo):
     out = StringIO()
     call_command("seed_demo", employees=150, stdout=out)
     assert "Sign-in log: already there" in out.getvalue() and events.count() == total
+
+
+def test_the_demo_has_scim_tokens_and_prints_no_secret(demo):
+    from identity.scim.models import ScimToken
+
+    assert "SCIM tokens: 2 (one revoked)" in demo
+    assert "scim_" not in demo.replace("SCIM tokens", "")
+    tokens = list(ScimToken.objects.order_by("created_at"))
+    assert [(t.name, t.revoked_at is not None) for t in tokens] == [
+        ("Entra ID (pilot)", True),
+        ("Okta", False),
+    ]
+    out = StringIO()
+    call_command("seed_demo", employees=150, stdout=out)
+    assert "SCIM tokens: already there" in out.getvalue() and ScimToken.objects.count() == 2

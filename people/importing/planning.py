@@ -223,11 +223,22 @@ def _plan_existing_employee(change: EmployeeChange, file, state: CurrentState, r
 
 
 def _plan_leavers(file: ValidatedFile, state: CurrentState, report, acting_user_id) -> list[dict]:
-    leavers: list[dict] = []
     in_file = {target.number for target in file.targets}
-    for number, existing in state.employees.items():
-        if number in in_file or not existing["user__is_active"]:
+    return leavers_plan(
+        [e for number, e in state.employees.items() if number not in in_file],
+        report,
+        acting_user_id=acting_user_id,
+    )
+
+
+def leavers_plan(employees: list[dict], report, *, acting_user_id: int | None) -> list[dict]:
+    """The active employees among `employees` (state rows) to deactivate: never the
+    acting user, never a superuser (noted in the report instead)."""
+    leavers: list[dict] = []
+    for existing in employees:
+        if not existing["user__is_active"]:
             continue
+        number = existing["employee_number"]
         label = {"employee": f"{number} <{existing['user__email']}>"}
         if existing["user_id"] == acting_user_id:
             report.notes.append(

@@ -14,6 +14,9 @@ class RowError:
 
     line: int
     message: str
+    # What kind of problem, for callers that answer machines (SCIM): "uniqueness" when
+    # the value belongs to someone else; "" otherwise. Not part of equality.
+    kind: str = field(default="", compare=False)
 
     def __str__(self):
         if self.line > 0:
@@ -46,6 +49,7 @@ class ImportReport:
     changes: list[str] = field(default_factory=list)  # up to EXAMPLES_PER_KIND per kind
     changes_omitted: int = 0  # changes beyond those examples
     notes: list[str] = field(default_factory=list)  # e.g. leavers deliberately kept active
+    created_ids: list[int] = field(default_factory=list)  # employees created (a real run)
     _examples: dict[str, int] = field(
         default_factory=lambda: defaultdict(int), repr=False, compare=False
     )

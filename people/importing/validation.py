@@ -213,6 +213,7 @@ def _check_email_owner(target: Target, state: CurrentState, errors: list[RowErro
                 target.line,
                 _("The email address %(email)s already belongs to employee %(number)s.")
                 % {"email": target.email, "number": number},
+                kind="uniqueness",
             )
         )
     elif number is None and target.number in state.employees:
@@ -221,6 +222,7 @@ def _check_email_owner(target: Target, state: CurrentState, errors: list[RowErro
                 target.line,
                 _("The email address %(email)s already belongs to another account.")
                 % {"email": target.email},
+                kind="uniqueness",
             )
         )
 
@@ -279,6 +281,7 @@ def _check_departments(specs, state: CurrentState, errors: list[RowError]) -> di
                         "(department_name)."
                     )
                     % {"code": code},
+                    kind="unknown_department",
                 )
             )
         if spec.parent and spec.parent not in known:

@@ -4,7 +4,7 @@ training history (see `demo.training`)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.identity import demo_sign_ins_seed
+from demo.identity import demo_scim_tokens_seed, demo_sign_ins_seed
 from demo.training import demo_training_seed
 from people.demo import DEFAULT_EMPLOYEES, DEMO_PASSWORD, DemoSeedError, demo_organisation_seed
 
@@ -61,3 +61,4 @@ class Command(BaseCommand):
         if not (dry_run or no_training):
             demo_training_seed(seed=seed, stdout=stdout)
             demo_sign_ins_seed(seed=seed, stdout=stdout)
+            demo_scim_tokens_seed(stdout=stdout)
