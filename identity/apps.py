@@ -16,4 +16,7 @@ class IdentityConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        from .scim import receivers
+
+        receivers.connect()
         register_grants(self.label, {HR_GROUP: {"view_auditevent"}})

@@ -428,3 +428,16 @@ def test_each_call_is_one_audit_event(scim, scim_token, personas):
     assert events[0].method == "scim"
     assert events[0].user_id == Employee.objects.get(pk=created["id"]).user_id
     assert events[0].ip_address == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_pseudonymising_a_leaver_drops_their_external_id(scim, personas):
+    from privacy.services import employee_pseudonymise
+
+    created = scim.post("Users", new_user()).document
+    other = scim.post("Users", new_user(number="5002", email="other@example.com")).document
+    assert scim.delete(f"Users/{created['id']}").status_code == 204
+
+    assert employee_pseudonymise(employee_id=int(created["id"]))
+
+    assert list(ScimExternalId.objects.values_list("employee_id", flat=True)) == [int(other["id"])]
