@@ -8,7 +8,9 @@ The organisation:
     └── Finance          (`outsider` works here; `manager` does not see them)
 
 `hr` is in the HR admins group, `author` in the content authors group; `anonymous`
-is the client with nobody signed in. Every persona has an Employee profile.
+is the client with nobody signed in. Every persona has an Employee profile. `hr` and
+`author` (and pytest-django's `admin_user`) have an authenticator app with the secret
+`ambassador.tests.mfa.PERSONA_TOTP_SECRET`, as their roles must (MFA_REQUIRED_ROLES).
 """
 
 import os
@@ -19,6 +21,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from ambassador.tests.mfa import enrol_totp
 from people.roles import AUTHORS_GROUP, HR_GROUP
 from people.tests.factories import DepartmentFactory, EmployeeFactory, UserFactory
 
@@ -60,6 +63,7 @@ def outsider(org):
 def hr(org):
     employee = _persona("hr@example.com", org["root"], job_title="HR partner")
     employee.user.groups.add(Group.objects.get(name=HR_GROUP))
+    enrol_totp(employee.user)
     return employee
 
 
@@ -67,7 +71,15 @@ def hr(org):
 def author(org):
     employee = _persona("author@example.com", org["root"], job_title="Learning designer")
     employee.user.groups.add(Group.objects.get(name=AUTHORS_GROUP))
+    enrol_totp(employee.user)
     return employee
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor its role must have."""
+    enrol_totp(admin_user)
+    return admin_user
 
 
 @pytest.fixture

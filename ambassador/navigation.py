@@ -116,6 +116,21 @@ NAVIGATION = (
 # The menu under the signed-in person's name, at the end of the bar.
 ACCOUNT = (
     Entry(_("My profile"), "people:profile"),
+    # allauth.mfa's pages: authenticator app, passkeys and security keys, recovery codes.
+    Entry(
+        _("Two-factor authentication"),
+        "mfa_index",
+        also=(
+            "mfa_activate_totp",
+            "mfa_deactivate_totp",
+            "mfa_add_webauthn",
+            "mfa_list_webauthn",
+            "mfa_edit_webauthn",
+            "mfa_remove_webauthn",
+            "mfa_view_recovery_codes",
+            "mfa_generate_recovery_codes",
+        ),
+    ),
     Entry(_("Administration"), "admin:index", role="staff"),
 )
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -97,6 +98,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and allauth: a role that must use a second factor reaches only
+    # the enrolment pages until it has one (identity.mfa.middleware).
+    "identity.mfa.middleware.MandatoryMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: it runs report views itself, after every check above (core.dbrouting).
     "core.dbrouting.ReplicaReadsMiddleware",
@@ -238,6 +242,35 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 # People created by SCIM get the HR import's invitation email (choose a password) only
 # when this is on: with SSO they sign in with their company account and need none.
 SCIM_SEND_INVITATIONS = env.bool("SCIM_SEND_INVITATIONS", default=False)
+
+# --- Second factors (allauth.mfa; docs/mfa.md) ---------------------------------------------
+
+# Authenticator apps (TOTP), passkeys and security keys (WebAuthn), recovery codes. A
+# passkey signs in on its own (it holds the person's verification: PIN or biometrics).
+MFA_ADAPTER = "identity.mfa.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# allauth refuses a second factor while an address is unverified (against someone signing
+# up with another person's address and locking them out). Signup is closed here: every
+# address comes from HR, and a person the gate sends to enrolment must be able to enrol.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Browsers allow WebAuthn on http://localhost only; the check of the origin's scheme is
+# relaxed in development so `make run` can try passkeys at http://localhost:8000.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# The roles that must use a second factor (people.roles: hr, author, staff = may open the
+# Django admin, manager). Such a person without one is taken to enrolment after signing
+# in and reaches nothing else until enrolled (identity.mfa.middleware).
+_MFA_ROLES = ("hr", "author", "staff", "manager")
+MFA_REQUIRED_ROLES = [
+    role.strip().lower()
+    for role in env.list("MFA_REQUIRED_ROLES", default=["hr", "author", "staff"])
+    if role.strip()
+]
+if set(MFA_REQUIRED_ROLES) - set(_MFA_ROLES):
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED_ROLES takes a comma-separated list of {', '.join(_MFA_ROLES)} "
+        f"(or nothing), not {', '.join(sorted(set(MFA_REQUIRED_ROLES) - set(_MFA_ROLES)))}."
+    )
 
 # --- Internationalisation ---------------------------------------------------------------
 

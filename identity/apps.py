@@ -14,9 +14,11 @@ class IdentityConfig(AppConfig):
         from people.roles import HR_GROUP, register_grants
 
         from . import signals
+        from .mfa import receivers as mfa_receivers
 
         signals.connect()
         from .scim import receivers
 
         receivers.connect()
+        mfa_receivers.connect()
         register_grants(self.label, {HR_GROUP: {"view_auditevent"}})

@@ -16,6 +16,9 @@ from .services import audit_record
 
 # allauth's socialaccount provider ids -> the audit's method names
 SSO_METHODS = {"openid_connect": "oidc", "saml": "saml"}
+# allauth.mfa's authenticator types -> the method of a sign-in completed with that second
+# factor (the first, usually the password, stays in the detail)
+SECOND_FACTOR_METHODS = {"totp": "totp", "recovery_codes": "recovery_code", "webauthn": "passkey"}
 
 
 def sign_in_method(request, user, sociallogin=None) -> tuple[str, str, dict]:
@@ -40,8 +43,10 @@ def sign_in_method(request, user, sociallogin=None) -> tuple[str, str, dict]:
             return SSO_METHODS.get(first_factor.get("provider"), "sso"), "", {}
     else:
         method = ""
-    detail = {"second_factor": second["type"]} if second is not None else {}
-    return method, "", detail
+    if second is None:
+        return method, "", {}
+    detail = {"first_factor": method, "second_factor": second["type"]}
+    return SECOND_FACTOR_METHODS.get(second["type"], second["type"]), "", detail
 
 
 def _signed_in(sender, request, user, sociallogin=None, **kwargs):

@@ -678,13 +678,24 @@ class HttpClient:
         return self.request("POST", action, {**(data or {}), "csrfmiddlewaretoken": token})
 
     def sign_in(self, email_address: str, password: str = "ambassador-demo") -> Response:  # noqa: S107 - the demo password
+        """Sign in; a demo login asked for its second factor types the code of the demo
+        authenticator app (people.demo.DEMO_TOTP_SECRET), computed here."""
+        from ambassador.tests.mfa import fresh_totp_code
+        from people.demo import DEMO_TOTP_SECRET
+
         page = self.get("/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
-        return self.request(
+        response = self.request(
             "POST",
             "/accounts/login/",
             {"login": email_address, "password": password, "csrfmiddlewaretoken": token},
         )
+        second_step = "/accounts/2fa/authenticate/"
+        if response.status == 302 and response.headers.get("Location") == second_step:
+            response = self.submit(
+                second_step, second_step, {"code": fresh_totp_code(DEMO_TOTP_SECRET)}
+            )
+        return response
 
     def use_session_of(self, client) -> "HttpClient":
         """Reuse the session of a Django test client (`client.force_login(...)`)."""

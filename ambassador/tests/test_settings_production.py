@@ -66,3 +66,11 @@ def test_a_per_process_fallback_is_an_error_unless_chosen_by_name(missing, chose
 def test_a_malformed_login_rate_is_an_error():
     result = load_settings(LOGIN_FAILURES_PER_ACCOUNT_ADDRESS="five")
     assert "LOGIN_FAILURES_PER_ACCOUNT_ADDRESS must look like" in result.stderr
+
+
+def test_an_unknown_role_in_mfa_required_roles_is_an_error():
+    result = load_settings(MFA_REQUIRED_ROLES="hr,admins")
+    assert result.returncode != 0
+    assert "MFA_REQUIRED_ROLES takes a comma-separated list" in result.stderr
+    assert load_settings(MFA_REQUIRED_ROLES="hr, Manager").returncode == 0
+    assert load_settings(MFA_REQUIRED_ROLES="").returncode == 0

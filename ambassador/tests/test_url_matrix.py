@@ -131,6 +131,15 @@ EXPECTED = {
     },
     # Public: the signed token is the key (calendar apps cannot sign in).
     "assignments:calendar-feed": ("calendar", {"*": 200}),
+    # Two-factor authentication (allauth.mfa, in the account menu): everyone's own.
+    "mfa_index": (None, {"anonymous": LOGIN, "*": 200}),
+    "mfa_list_webauthn": (None, {"anonymous": LOGIN, "*": 200}),
+    # Adding a factor asks for the password again first (these sessions have no recent
+    # sign-in); HR and the author already have an app, so they are sent to turn it off.
+    "mfa_activate_totp": (None, {"anonymous": LOGIN, "*": 302}),
+    "mfa_add_webauthn": (None, {"anonymous": LOGIN, "*": 302}),
+    # Nobody here has recovery codes yet.
+    "mfa_view_recovery_codes": (None, {"anonymous": LOGIN, "*": 404}),
 }
 
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "socialaccount_", "mfa_", "headless", "usersessions_")
@@ -220,3 +229,29 @@ def test_each_role_gets_the_expected_status(name, personas, url_kwargs, client_f
             assert response.url.startswith(reverse("account_login")), (name, role)
         else:
             assert response.status_code == expected, (name, role, response.status_code)
+
+
+# What a person whose role must use a second factor reaches before enrolling
+# (identity.mfa.middleware): the enrolment pages and the probes; everything else sends
+# them to enrolment, public pages included.
+BEFORE_ENROLMENT = {name for name in EXPECTED if name.startswith("mfa_")} | {
+    "healthz",
+    "readyz",
+    "metrics",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hr_without_a_second_factor_reaches_only_enrolment(name, personas, url_kwargs, client):
+    from allauth.mfa.models import Authenticator
+
+    hr = personas["hr"]
+    Authenticator.objects.filter(user=hr.user).delete()
+    kwargs_key, expectations = EXPECTED[name]
+    url = reverse(name, kwargs=url_kwargs[kwargs_key] if kwargs_key else None)
+    client.force_login(hr.user)
+    response = client.get(url)
+    if name in BEFORE_ENROLMENT:
+        assert response.status_code == expectations.get("hr", expectations.get("*")), name
+    else:
+        assert (response.status_code, response.get("Location")) == (302, reverse("mfa_index"))

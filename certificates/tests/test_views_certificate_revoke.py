@@ -4,6 +4,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from ambassador.tests.mfa import enrol_totp
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from certificates.tests.factories import issue_certificate
@@ -138,6 +139,7 @@ def test_the_page_checks_the_revoke_permission_not_the_hr_role(certificate, hr, 
 def _staff_with(*codenames):
     user = UserFactory(is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    enrol_totp(user)  # staff must have a second factor (MFA_REQUIRED_ROLES)
     return user
 
 

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db import transaction
@@ -60,6 +60,7 @@ from .company import (
     DEFAULT_EMPLOYEES,
     DEMO_LOGINS,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     MAX_EMPLOYEES,
     ROOT_CODE,
     ROOT_NAME,
@@ -70,6 +71,7 @@ from .company import (
 from .logins import (
     _demo_logins_ensure,
     _demo_role_labels,
+    _demo_second_factors_ensure,
     _DemoPassword,
     _existing_users,
     _role_groups,
@@ -79,6 +81,7 @@ __all__ = [
     "DEFAULT_EMPLOYEES",
     "DEMO_LOGINS",
     "DEMO_PASSWORD",
+    "DEMO_TOTP_SECRET",
     "MAX_EMPLOYEES",
     "DemoLogin",
     "DemoSeedError",
@@ -109,6 +112,7 @@ class DemoSummary:
     logins: tuple[DemoLogin, ...]
     repaired: tuple[str, ...]  # demo logins created or fixed by the repair step
     seconds: float
+    second_factor: tuple[str, ...] = ()  # demo logins with the demo authenticator app
 
     def lines(self) -> list[str]:
         if self.created:
@@ -130,6 +134,13 @@ class DemoSummary:
         width = max(len(login.email) for login in self.logins) + 2
         lines.append(f"Demo logins (password: {DEMO_PASSWORD}):")
         lines += [f"  {login.email:<{width}}— {login.role}" for login in self.logins]
+        if self.second_factor:
+            lines += [
+                f"Second factor of {', '.join(self.second_factor)} (their roles require one, "
+                "MFA_REQUIRED_ROLES):",
+                f"  authenticator app secret {DEMO_TOTP_SECRET} (time-based, 6 digits, 30 s),",
+                "  or the current code: .venv/bin/python manage.py demo_totp_code",
+            ]
         return lines
 
 
@@ -249,8 +260,12 @@ def demo_organisation_seed(
             plan = _plan(employees=employees, seed=seed)  # raises before any write
             root = _build(plan, password=password, stdout=stdout)
         repaired = _demo_logins_ensure(password=password)
-        summary = _summary(
-            root=root, created=created, dry_run=dry_run, repaired=repaired, started=started
+        second_factor = _demo_second_factors_ensure()
+        summary = replace(
+            _summary(
+                root=root, created=created, dry_run=dry_run, repaired=repaired, started=started
+            ),
+            second_factor=tuple(second_factor),
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -23,6 +23,9 @@ DATA_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
 # The demo password exists here only: it is given to the four demo logins and nobody else.
 DEMO_PASSWORD = "ambassador-demo"  # noqa: S105 -- public demo credential, by design
+# The authenticator app secret of the demo logins whose roles must use a second factor
+# (MFA_REQUIRED_ROLES: by default HR and the author), printed beside the password.
+DEMO_TOTP_SECRET = "AMBASSADORDEMO2FAAMBASSADORDEMO2"  # noqa: S105 -- public, like the password
 
 ROOT_CODE = "EXC"
 ROOT_NAME = "Example Corp"

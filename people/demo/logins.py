@@ -3,16 +3,22 @@ the logins exist and work as advertised whether or not the organisation was just
 
 from datetime import timedelta
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..models import Department, Employee, User
+from ..roles import roles_for
 from .company import (
     _ROLE_GROUPS,
     DEMO_LOGINS,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     EMPLOYEE_NUMBER_PREFIX,
     DemoSeedError,
 )
@@ -145,6 +151,26 @@ def _demo_logins_ensure(*, password: _DemoPassword) -> list[str]:
         if changed:
             repaired.append(spec.email)
     return repaired
+
+
+def _demo_second_factors_ensure() -> list[str]:
+    """Give each demo login whose roles must use a second factor (MFA_REQUIRED_ROLES) an
+    authenticator app with the published DEMO_TOTP_SECRET, so the demo signs in as in
+    production (docs/mfa.md); return their emails. Idempotent."""
+    users = User.objects.filter(email__in=[spec.email for spec in DEMO_LOGINS]).order_by("email")
+    enrolled = []
+    for user in users:
+        roles = roles_for(user)
+        if not any(getattr(roles, role) for role in settings.MFA_REQUIRED_ROLES):
+            continue
+        enrolled.append(user.email)
+        current = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if current is not None and decrypt(current.data["secret"]) == DEMO_TOTP_SECRET:
+            continue
+        if current is not None:
+            current.delete()
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return enrolled
 
 
 def _demo_role_labels(manager_department: str) -> dict[str, str]:

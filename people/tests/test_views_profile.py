@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from ambassador.tests.mfa import enrol_totp
+
 URL = reverse("people:profile")
 
 
@@ -30,6 +32,7 @@ def test_unknown_language_is_refused(client_for, employee):
 
 def test_user_without_employee_profile_sees_their_account(client, django_user_model):
     admin = django_user_model.objects.create_superuser("root@example.com", "pw-long-enough-1")
+    enrol_totp(admin)  # a superuser must have a second factor (MFA_REQUIRED_ROLES)
     client.force_login(admin)
     response = client.get(URL)
     assert response.status_code == 200
