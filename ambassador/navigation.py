@@ -185,6 +185,10 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else None
     roles = roles_for_display(request.user)
+    if getattr(request, "mfa_enrolment_pending", False):
+        # Sent to enrolment (identity.mfa.middleware): offer nothing it would refuse.
+        enrolment = tuple(entry for entry in ACCOUNT if entry.url_name == "mfa_index")
+        return {"nav_menus": [], "account_links": _links(enrolment, roles, view_name)}
     return {
         "nav_menus": menus_for(request.user, view_name),
         "account_links": _links(ACCOUNT, roles, view_name),

@@ -1,4 +1,9 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.core import context
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +42,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # the brute-force limit holds per address, the owner signs in from elsewhere.
         login = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{login}@{self.get_client_ip(request)}"
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # allauth asks for the password again before a sensitive change (adding a second
+        # factor) unless it was *re*-confirmed in the last minutes; a sign-in that recent
+        # proves as much. Without this, a person sent to enrolment right after signing in
+        # would be asked at once for the password they have just typed.
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = context.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return True
+        records = get_authentication_records(request, user)
+        latest = max((record.get("at", 0) for record in records), default=0)
+        return time.time() - latest >= account_settings.REAUTHENTICATION_TIMEOUT

@@ -39,8 +39,12 @@ def _without_second_factor(persona):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_hr_is_taken_to_enrolment_and_reaches_nothing_else_until_enrolled(hr):
+def test_hr_is_taken_to_enrolment_and_reaches_nothing_else_until_enrolled(
+    hr, django_capture_on_commit_callbacks
+):
     _without_second_factor(hr)
+    hr.user.is_staff = True  # an HR admin who also works in the Django admin
+    hr.user.save(update_fields=["is_staff"])
     client = Client()
     response = _sign_in(client, hr.user.email)
     assert response.status_code == 302
@@ -59,6 +63,11 @@ def test_hr_is_taken_to_enrolment_and_reaches_nothing_else_until_enrolled(hr):
     page = client.get(ENROLMENT)
     assert page.status_code == 200
     assert "Two-factor authentication is required for your role" in page.content.decode()
+    # The navigation offers nothing the gate would refuse.
+    assert page.context["nav_menus"] == []
+    assert [str(link.label) for link in page.context["account_links"]] == [
+        "Two-factor authentication"
+    ]
     assert client.get("/healthz").status_code == 200
 
     activate = client.get(reverse("mfa_activate_totp"))
@@ -68,7 +77,8 @@ def test_hr_is_taken_to_enrolment_and_reaches_nothing_else_until_enrolled(hr):
     assert 'src="data:image/svg+xml;base64,' in activate.content.decode()
     wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
     assert wrong.status_code == 200 and "Incorrect code" in wrong.content.decode()
-    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals on commit
+        response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert response.url == reverse("mfa_view_recovery_codes")
     codes = client.get(response.url)
@@ -205,12 +215,15 @@ def test_a_role_that_must_have_mfa_cannot_remove_its_last_factor(hr, employee):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_new_recovery_codes_are_audited_and_the_old_ones_stop_working(hr):
+def test_new_recovery_codes_are_audited_and_the_old_ones_stop_working(
+    hr, django_capture_on_commit_callbacks
+):
     old = RecoveryCodes.activate(hr.user).get_unused_codes()
     client = Client()
     _sign_in(client, hr.user.email)
     _second_step(client, totp_code(PERSONA_TOTP_SECRET))
-    response = client.post(reverse("mfa_generate_recovery_codes"))
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals on commit
+        response = client.post(reverse("mfa_generate_recovery_codes"))
     assert response.status_code == 302
     new = Authenticator.objects.get(user=hr.user, type="recovery_codes").wrap()
     assert not set(old) & set(new.get_unused_codes())
@@ -218,15 +231,17 @@ def test_new_recovery_codes_are_audited_and_the_old_ones_stop_working(hr):
     assert (event.user, event.method) == (hr.user, "recovery_code")
 
 
-def test_the_gate_adds_no_query_once_enrolled(hr, client_for, settings, django_assert_num_queries):
+def test_the_gate_adds_no_query_once_enrolled(
+    hr, client_for, settings, django_assert_max_num_queries
+):
     client = client_for(hr)
     url = reverse("people:profile")
     client.get(url)  # warm: the roles in the cache, as on every page after the first
     settings.MFA_REQUIRED_ROLES = []
-    with django_assert_num_queries(0, exact=False) as without:
+    with django_assert_max_num_queries(1000) as without:
         client.get(url)
     settings.MFA_REQUIRED_ROLES = ["hr", "author", "staff"]
-    with django_assert_num_queries(0, exact=False) as with_gate:
+    with django_assert_max_num_queries(1000) as with_gate:
         assert client.get(url).status_code == 200
     assert len(with_gate.captured_queries) == len(without.captured_queries)
 
