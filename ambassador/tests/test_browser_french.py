@@ -57,7 +57,7 @@ def test_a_french_employee_takes_a_lesson_and_a_quiz_in_french(learner, french_p
     assert_accessible(page)
     page.locator("input[name=login]").fill("lea@example.com")
     page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name=french("Sign in")).click()
+    page.get_by_role("button", name=french("Sign in"), exact=True).click()
     page.get_by_role("heading", name=french("My training"), level=1).wait_for()
     assert lang_of(page) == "fr"
     assert_accessible(page)

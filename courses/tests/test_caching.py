@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
+from ambassador.tests.mfa import enrol_totp
 from courses import caching
 from courses.models import Lesson, Module
 from courses.services import lesson_complete
@@ -173,6 +174,7 @@ def test_pieces_are_cached_per_language(client_for, employee):
 
 
 def test_the_navigation_shows_a_new_role_at_once(client_for, employee):
+    enrol_totp(employee.user)  # HR must have a second factor (MFA_REQUIRED_ROLES)
     client = client_for(employee)
     hr_link = reverse("reports:hr-dashboard")
     assert hr_link not in client.get("/").content.decode()

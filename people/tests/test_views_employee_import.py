@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from ambassador.tests.mfa import enrol_totp
 from people.import_staging import STAGING_TTL
 from people.models import Employee, StagedImport
 from people.tests.importing.helpers import xlsx_bomb
@@ -89,6 +90,7 @@ def test_a_token_is_bound_to_its_uploader_and_expires(client_for, hr, org):
 
     other = EmployeeFactory(department=org["root"])
     other.user.groups.add(Group.objects.get(name=HR_GROUP))
+    enrol_totp(other.user)  # HR must have a second factor (MFA_REQUIRED_ROLES)
     csv = HEADER + "N1,new.one@example.com,New,One,OPS,Operations,ACME,\n"
     _content, token = _check(client_for(hr), csv)
     response = client_for(other).post(URL, {"token": token}, follow=True)
