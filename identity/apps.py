@@ -15,10 +15,9 @@ class IdentityConfig(AppConfig):
 
         from . import signals
         from .mfa import receivers as mfa_receivers
+        from .scim import receivers as scim_receivers
 
         signals.connect()
-        from .scim import receivers
-
-        receivers.connect()
+        scim_receivers.connect()
         mfa_receivers.connect()
         register_grants(self.label, {HR_GROUP: {"view_auditevent"}})
