@@ -121,12 +121,15 @@ def _own_celery_queue():
 
 
 @pytest.fixture(autouse=True)
-def _celery_eager(request):
+def _celery_eager(request, settings):
     """Run tasks in-process, except in tests that use a real worker (`celery_worker` mark).
 
     With CELERY_BROKER_URL set (the PostgreSQL/Redis CI run), settings would send every
-    task to the broker; the unit tests still want eager execution.
+    task to the broker; the unit tests still want eager execution, and the assignment
+    sync after an import at commit, not delayed for the sweep (a test of the delay sets
+    ASSIGNMENT_SYNC_DELAY_SECONDS itself).
     """
+    settings.ASSIGNMENT_SYNC_DELAY_SECONDS = 0
     from ambassador.celery import app
 
     eager = request.node.get_closest_marker("celery_worker") is None

@@ -333,6 +333,12 @@ if not DEBUG and not CELERY_BROKER_URL and not env.bool("TASKS_IN_PROCESS", defa
         "TASKS_IN_PROCESS=1 to run tasks inside the web process."
     )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The assignment sync after an import (a file, or SCIM) waits this long, so that a burst
+# of imports runs it once (core.outbox.enqueue_coalesced). With tasks run eagerly (no
+# broker: development) it runs at commit.
+ASSIGNMENT_SYNC_DELAY_SECONDS = env.int(
+    "ASSIGNMENT_SYNC_DELAY_SECONDS", default=0 if CELERY_TASK_ALWAYS_EAGER else 30
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ACKS_LATE = True

@@ -26,13 +26,19 @@ def calendar_employee_id(token: str) -> int | None:
 
 
 def sync_after_import(sender, **kwargs) -> None:
-    """Sent inside an HR import's transaction: the sync is recorded in the outbox and
-    runs after the commit (new hires and transfers picked up within minutes)."""
+    """Sent inside an HR import's transaction (a file, or one person through SCIM): the
+    sync is recorded in the outbox and runs ASSIGNMENT_SYNC_DELAY_SECONDS after the
+    commit, once for a burst of imports (new hires and transfers picked up within
+    minutes; a provisioning run of thousands of people costs one sync, not thousands)."""
+    from django.conf import settings
+
     from core import outbox
 
     from .tasks import assignments_sync_task
 
-    outbox.enqueue(assignments_sync_task)
+    outbox.enqueue_coalesced(
+        assignments_sync_task, delay_seconds=settings.ASSIGNMENT_SYNC_DELAY_SECONDS
+    )
 
 
 # What My training shows of each assignment (its author's name, start, note): kept in the

@@ -61,8 +61,38 @@ def enqueue(task, /, **kwargs) -> OutboxTask:
     return enqueue_many(task, [kwargs])[0]
 
 
-def enqueue_many(task, kwargs_list: list[dict], /) -> list[OutboxTask]:
-    """`enqueue` for many calls of one task (one INSERT: bulk work such as an import)."""
+# A coalesced call is only skipped for a waiting run at least this far in the future,
+# so that the transaction asking for it has committed before that run reads the data.
+COALESCE_MARGIN_SECONDS = 5
+
+
+def enqueue_coalesced(task, /, *, delay_seconds: float, **kwargs) -> OutboxTask | None:
+    """`enqueue` a run of `task` `delay_seconds` from now, unless the same call is
+    already waiting to run later than COALESCE_MARGIN_SECONDS from now: a burst of writes
+    (a SCIM provisioning run creating thousands of people one request at a time) then
+    queues one run, not one per write. Returns the new row, or None when coalesced.
+    With `delay_seconds` 0 it is `enqueue` (nothing waits: development runs tasks at
+    once, without the sweep that relays delayed rows)."""
+    name = task if isinstance(task, str) else task.name
+    now = timezone.now()
+    if delay_seconds > COALESCE_MARGIN_SECONDS:
+        waiting = OutboxTask.objects.filter(
+            task_name=name,
+            kwargs=kwargs,
+            done_at__isnull=True,
+            relayed_at__isnull=True,
+            available_at__gt=now + datetime.timedelta(seconds=COALESCE_MARGIN_SECONDS),
+        )
+        if waiting.exists():
+            return None
+    return enqueue_many(
+        task, [kwargs], available_at=now + datetime.timedelta(seconds=max(0, delay_seconds))
+    )[0]
+
+
+def enqueue_many(task, kwargs_list: list[dict], /, *, available_at=None) -> list[OutboxTask]:
+    """`enqueue` for many calls of one task (one INSERT: bulk work such as an import);
+    `available_at`: not run before then (the sweep relays it once due)."""
     name = task if isinstance(task, str) else task.name
     if name not in current_app.tasks:
         raise ValueError(f"Unknown Celery task {name!r}.")
@@ -73,7 +103,12 @@ def enqueue_many(task, kwargs_list: list[dict], /) -> list[OutboxTask]:
     request_id = current_request_id()
     rows = OutboxTask.objects.bulk_create(
         [
-            OutboxTask(task_name=name, kwargs=kwargs, request_id=request_id)
+            OutboxTask(
+                task_name=name,
+                kwargs=kwargs,
+                request_id=request_id,
+                available_at=available_at or timezone.now(),
+            )
             for kwargs in kwargs_list
         ],
         batch_size=1000,

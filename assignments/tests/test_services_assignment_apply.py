@@ -11,6 +11,7 @@ import io
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from assignments.models import Assignment, AssignmentChange, ReminderLog
 from assignments.services import (
@@ -265,6 +266,37 @@ def test_sync_after_an_import_picks_up_new_hires_and_transfers(
         enrollment__employee__user__email="new.hire@example.com", kind="assigned"
     ).exists()
     assert AssignmentChange.objects.filter(action="synced").exists()
+
+
+def test_a_burst_of_imports_queues_one_sync_run_after_the_delay(
+    personas, org, course, hr, settings, django_capture_on_commit_callbacks
+):
+    # As SCIM provisioning makes it: one import per person, in quick succession.
+    from core.models import OutboxTask
+    from core.outbox import outbox_relay_pending
+
+    settings.ASSIGNMENT_SYNC_DELAY_SECONDS = 30
+    assign(course=course, by=hr.user, departments=[org["sales"]])
+    header = (
+        "employee_number,email,first_name,last_name,department_code,department_name,"
+        "parent_department_code,line_manager_number,job_title,locale,hired_on"
+    )
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for n in range(3):
+            row = f"N-{n},hire{n}@example.com,New,Hire{n},SALES-N,Sales North,SALES,,Rep,en,"
+            with django_capture_on_commit_callbacks(execute=True):
+                report = employees_import(
+                    file=io.BytesIO(f"{header}\n{row}\n".encode()), filename="hr.csv"
+                )
+            assert report.ok, report.errors
+            clock.shift(2)
+        syncs = OutboxTask.objects.filter(task_name="assignments.tasks.assignments_sync")
+        assert syncs.count() == 1
+        assert not covered(course) & {f"hire{n}@example.com" for n in range(3)}
+        clock.shift(30)
+        outbox_relay_pending()
+    assert covered(course) >= {f"hire{n}@example.com" for n in range(3)}
+    assert syncs.get().done_at is not None
 
 
 def test_leavers_keep_their_rows_and_get_nothing_new(personas, org, course, hr):

@@ -200,3 +200,34 @@ def test_the_run_task_retries_soon_while_the_database_is_away(monkeypatch):
     result = outbox_run_task.apply(kwargs={"outbox_id": 7}, throw=False)
     assert (result.state, result.result) == ("SUCCESS", True)  # retried at once, eagerly
     assert calls == [7, 7]
+
+
+def test_a_burst_of_coalesced_calls_runs_once_after_the_delay(django_capture_on_commit_callbacks):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = outbox.enqueue_coalesced(record_call_task, delay_seconds=30, batch=1)
+            assert outbox.enqueue_coalesced(record_call_task, delay_seconds=30, batch=1) is None
+            other = outbox.enqueue_coalesced(record_call_task, delay_seconds=30, batch=2)
+        assert CALLS == []  # not due at commit
+        clock.shift(10)
+        assert outbox.enqueue_coalesced(record_call_task, delay_seconds=30, batch=1) is None
+        outbox.outbox_relay_pending()
+        assert CALLS == []
+        # Within the margin of the waiting run, a new call queues a run of its own: the
+        # waiting one may start before the caller's transaction commits.
+        clock.shift(16)
+        late = outbox.enqueue_coalesced(record_call_task, delay_seconds=30, batch=1)
+        assert late is not None and late.pk not in (first.pk, other.pk)
+        clock.shift(5)
+        outbox.outbox_relay_pending()
+        assert sorted(call["batch"] for call in CALLS) == [1, 2]
+        clock.shift(30)
+        outbox.outbox_relay_pending()
+        assert sorted(call["batch"] for call in CALLS) == [1, 1, 2]
+
+
+def test_coalescing_without_a_delay_is_enqueueing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue_coalesced(record_call_task, delay_seconds=0, batch=1)
+        outbox.enqueue_coalesced(record_call_task, delay_seconds=0, batch=1)
+    assert CALLS == [{"batch": 1}, {"batch": 1}]
