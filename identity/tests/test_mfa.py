@@ -252,3 +252,22 @@ def test_the_security_page_is_in_the_account_menu_and_on_the_profile(employee, c
     assert f'href="{ENROLMENT}"' in profile
     labels = [str(link.label) for link in client.get(ENROLMENT).context["account_links"]]
     assert "Two-factor authentication" in labels
+
+
+def test_an_older_session_confirms_the_password_before_enrolling(hr):
+    """Signed in more than five minutes ago: allauth asks for the password again before a
+    factor is added, and the gate lets that confirmation through."""
+    _without_second_factor(hr)
+    client = Client()
+    with time_machine.travel(NOW, tick=False):
+        _sign_in(client, hr.user.email)
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200  # just signed in
+    with time_machine.travel(NOW.timestamp() + 600, tick=False):
+        response = client.get(reverse("mfa_activate_totp"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_reauthenticate"))
+        confirm = client.get(response.url)
+        assert confirm.status_code == 200 and "Confirm it is you" in confirm.content.decode()
+        response = client.post(response.url, {"password": PASSWORD})
+        assert response.status_code == 302
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200
