@@ -14,6 +14,7 @@ import datetime
 import logging
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
@@ -71,6 +72,8 @@ def employee_pseudonymise(*, employee_id: int, now: datetime.datetime | None = N
     user.set_unusable_password()
     user.save(update_fields=["email", "first_name", "last_name", "last_login", "password"])
     EmailAddress.objects.filter(user=user).delete()
+    # Second factors (allauth.mfa): TOTP secrets, passkeys and their names, recovery codes.
+    Authenticator.objects.filter(user=user).delete()
 
     left_at = employee.deactivated_at or now
     employee.employee_number = pseudonym

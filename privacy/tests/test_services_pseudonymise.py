@@ -8,11 +8,13 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 
+from ambassador.tests.mfa import enrol_totp
 from assignments.models import ReminderLog
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
@@ -51,6 +53,7 @@ def test_only_leavers_past_the_retention_period_are_due(personas, settings):
 def test_a_leaver_loses_what_identifies_them(personas, history, django_capture_on_commit_callbacks):
     employee = leave(personas["employee"], months_ago=30)
     EmailAddress.objects.create(user=employee.user, email=employee.user.email, verified=True)
+    enrol_totp(employee.user)
     enrollment = Enrollment.objects.filter(employee=employee).first()
     ReminderLog.objects.create(
         enrollment=enrollment, kind="overdue", recipient=employee.user.email, run=uuid.uuid4()
@@ -70,6 +73,7 @@ def test_a_leaver_loses_what_identifies_them(personas, history, django_capture_o
     assert employee.employee_number == f"former-employee-{employee.pk}"
     assert (employee.job_title, employee.hired_on, employee.line_manager) == ("", None, None)
     assert not EmailAddress.objects.filter(user=user).exists()
+    assert not Authenticator.objects.filter(user=user).exists()
     assert not ReminderLog.objects.exclude(recipient="").exists()
     certificate = Certificate.objects.get(pk=history["certificate"].pk)
     assert certificate.holder_name == "" and not certificate.pdf
