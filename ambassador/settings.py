@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from pythonjsonlogger.core import RESERVED_ATTRS as RESERVED_LOG_ATTRS
 
+from ambassador import sso_settings as sso_config
 from ambassador.languages import language_choices, languages_in
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -102,6 +106,7 @@ MIDDLEWARE = [
     # the enrolment pages until it has one (identity.mfa.middleware).
     "identity.mfa.middleware.MandatoryMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "identity.sso.middleware.sso_form_action",
     # Last: it runs report views itself, after every check above (core.dbrouting).
     "core.dbrouting.ReplicaReadsMiddleware",
 ]
@@ -242,6 +247,27 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 # People created by SCIM get the HR import's invitation email (choose a password) only
 # when this is on: with SSO they sign in with their company account and need none.
 SCIM_SEND_INVITATIONS = env.bool("SCIM_SEND_INVITATIONS", default=False)
+# --- Company sign-in: SSO (allauth's OpenID Connect and SAML providers; docs/sso.md) ------
+
+# The identity providers, a JSON list (or SSO_PROVIDERS_FILE naming a file holding it):
+# each {"id", "protocol": "oidc"|"saml", "name", "domains": [...], ...}. Providers added
+# in the admin (Social applications) count too. Signup stays closed: a provider signs in
+# only an employee HR provisioned (identity.sso.adapter).
+SSO_PROVIDERS = env_secret("SSO_PROVIDERS", default="")
+SOCIALACCOUNT_PROVIDERS = sso_config.socialaccount_providers(SSO_PROVIDERS)
+SOCIALACCOUNT_ADAPTER = "identity.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter links by its own rule
+SOCIALACCOUNT_STORE_TOKENS = False  # the site calls no provider API after sign-in
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a provider is left for by a POST only (login CSRF)
+# 1: no password sign-in nor reset for the addresses of the providers' domains.
+SSO_PASSWORD_LOGIN_DISABLED = env.bool("SSO_PASSWORD_LOGIN_DISABLED", default=False)
+# Whom an employee without an account contacts, shown on the "not set up" page.
+SSO_HR_CONTACT = env.str("SSO_HR_CONTACT", default="") or _("your HR contact")
+ACCOUNT_FORMS = {
+    "login": "identity.sso.forms.CompanyLoginForm",
+    "reset_password": "identity.sso.forms.CompanyResetPasswordForm",
+}
 
 # --- Second factors (allauth.mfa; docs/mfa.md) ---------------------------------------------
 

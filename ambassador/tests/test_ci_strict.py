@@ -68,3 +68,13 @@ def test_ci_without_chromium_fails_the_browser_tests():
     )
     assert result.returncode != 0
     assert "Chromium not found" in result.stdout
+
+
+def test_ci_without_xmlsec1_fails_the_saml_tests():
+    result = run_pytest(
+        "identity/tests/test_sso_saml.py::test_a_signed_assertion_signs_the_employee_in",
+        CI="true",
+        XMLSEC1_PATH="/nonexistent/xmlsec1",
+    )
+    assert result.returncode != 0
+    assert "xmlsec1 not found" in result.stdout

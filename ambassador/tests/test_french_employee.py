@@ -96,7 +96,8 @@ def test_an_english_colleague_sees_no_change(client_for, outsider, course):
     assert '<html lang="en">' in home and "My training" in home and "Posting with care" in home
 
 
-def test_signed_out_pages_follow_the_browser_language(client):
+def test_signed_out_pages_follow_the_browser_language(client, db):
+    # db: the sign-in page lists the company sign-in providers set up in the admin.
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5")
     content = page.content.decode()
     assert page.headers["Content-Language"] == "fr"

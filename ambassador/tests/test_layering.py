@@ -48,7 +48,7 @@ ALLOWED = {
     "ambassador": {"core", "people", "courses", "certificates", "quizzes", "assignments"},
 }
 # Settings-level helpers of the project package that apps may read.
-PROJECT_HELPERS = {"ambassador.languages"}
+PROJECT_HELPERS = {"ambassador.languages", "ambassador.sso_settings"}
 
 
 def imports_of(path: Path):

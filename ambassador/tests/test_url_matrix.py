@@ -140,6 +140,17 @@ EXPECTED = {
     "mfa_add_webauthn": (None, {"anonymous": LOGIN, "*": 302}),
     # Nobody here has recovery codes yet.
     "mfa_view_recovery_codes": (None, {"anonymous": LOGIN, "*": 404}),
+    # Company sign-in (identity/sso): public, as the sign-in page is. With one OIDC and
+    # one SAML provider configured (`url_kwargs`); no sign-in was started here, so the
+    # callbacks reject what they get (400), and the ACS hands over to its finish URL.
+    "identity:sso-start": (None, {"*": 200}),
+    "openid_connect_login": ("sso-oidc", {"*": 200}),  # "continue?" page; POST leaves
+    "openid_connect_callback": ("sso-oidc", {"*": 400}),
+    "saml_login": ("sso-saml", {"*": 200}),
+    "saml_acs": ("sso-saml", {"*": 302}),
+    "saml_finish_acs": ("sso-saml", {"*": 400}),
+    "saml_sls": ("sso-saml", {"*": 400}),  # no LogoutRequest in the query
+    "saml_metadata": ("sso-saml", {"*": 200}),
 }
 
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "socialaccount_", "mfa_", "headless", "usersessions_")
@@ -167,7 +178,7 @@ def test_every_url_has_an_expectation():
 
 
 @pytest.fixture
-def url_kwargs(personas, settings, tmp_path):
+def url_kwargs(personas, settings, tmp_path, client):
     from certificates.tests.factories import issue_certificate
     from courses.tests.factories import LessonFactory
     from quizzes.services import attempt_start, attempt_submit
@@ -196,6 +207,8 @@ def url_kwargs(personas, settings, tmp_path):
     from people.roles import HR_GROUP
 
     scim_token, _secret = scim_token_create(name="Okta", created_by=personas["hr"].user)
+    _configure_sso(settings)
+    client.defaults["HTTP_HOST"] = "testserver"  # as browsers send it (python3-saml reads it)
     return {
         "scim-token": {"pk": scim_token.pk},
         "scim-schema": {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User"},
@@ -213,7 +226,50 @@ def url_kwargs(personas, settings, tmp_path):
         "csv": {"fmt": "csv"},
         "department": {"pk": personas["employee"].department_id},
         "employee": {"pk": personas["employee"].pk},
+        "sso-oidc": {"provider_id": "matrix-oidc"},
+        "sso-saml": {"organization_slug": "matrix-saml"},
     }
+
+
+def _configure_sso(settings):
+    """One OIDC provider from the environment's format, one SAML provider from the admin
+    (no network: no page here fetches the OIDC discovery document)."""
+    import json
+
+    from allauth.socialaccount.models import SocialApp
+
+    from ambassador.sso_settings import socialaccount_providers
+    from identity.tests.peers import self_signed_certificate
+
+    settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
+        json.dumps(
+            [
+                {
+                    "id": "matrix-oidc",
+                    "protocol": "oidc",
+                    "domains": ["example.com"],
+                    "server_url": "https://login.example.net/tenant",
+                    "client_id": "ambassador",
+                }
+            ]
+        )
+    )
+    SocialApp.objects.create(
+        provider="saml",
+        provider_id="matrix-saml",
+        client_id="matrix-saml",
+        name="Matrix SAML",
+        settings={
+            "domains": ["example.org"],
+            "idp": {
+                "entity_id": "https://idp.example.net/metadata",
+                "sso_url": "https://idp.example.net/sso",
+                "x509cert": self_signed_certificate("idp")[1].decode(),
+            },
+            # The test client's host, "testserver", has no dot.
+            "advanced": {"allow_single_label_domains": True},
+        },
+    )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
