@@ -243,3 +243,25 @@ def test_the_sign_in_page_routes_by_email_domain(client, provider, configure_sso
     assert "No company account signs in addresses of this domain" in response.content.decode()
     chosen = client.post(reverse("identity:sso-start"), {"provider": "other-oidc"})
     assert chosen.status_code == 302 and chosen["Location"].startswith(provider.issuer)
+
+
+def test_the_providers_mfa_lets_an_hr_admin_through_the_mfa_gate(
+    client, provider, configure_sso, employee
+):
+    """The contract with the MFA policy (docs/sso.md): an HR admin without a second factor
+    of the site's own is let through when the provider asserted one and may count it."""
+    from django.contrib.auth.models import Group
+
+    from identity.mfa.middleware import ENROLMENT_URL
+    from people.roles import HR_GROUP
+
+    employee.user.groups.add(Group.objects.get(name=HR_GROUP))
+    audit = reverse("identity:audit-list")
+    sign_in(client, provider, "employee@example.com")  # no amr: sent to enrol
+    gated = client.get(audit)
+    assert gated.status_code == 302 and gated.url == reverse(ENROLMENT_URL)
+    client.logout()
+    configure_sso(oidc_entry(provider, mfa_from_idp=True))
+    sign_in(client, provider, "mfa@example.com")
+    assert client.session[SSO_MFA_SESSION_KEY] is True
+    assert client.get(audit).status_code == 200
