@@ -11,13 +11,16 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity")
 
     def ready(self):
+        from core.personal_data import register_personal_data_provider
         from people.roles import HR_GROUP, register_grants
 
         from . import signals
         from .mfa import receivers as mfa_receivers
+        from .personal_data import identity_personal_data
         from .scim import receivers as scim_receivers
 
         signals.connect()
         scim_receivers.connect()
         mfa_receivers.connect()
         register_grants(self.label, {HR_GROUP: {"view_auditevent"}})
+        register_personal_data_provider(identity_personal_data)

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 
 from assignments.models import Assignment, AssignmentChange, DigestLog, ReminderLog
 from certificates.models import Certificate
+from core.personal_data import personal_data_sections
 from courses.models import Course, Enrollment, Lesson, LessonCompletion
 from courses.translation import translated, translations_prefetch
 from people.models import Department, Employee, StagedImport
@@ -25,7 +26,7 @@ from quizzes.models import Attempt, AttemptAnswer, Quiz
 
 from .models import PersonalDataExport
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: other_records (sign-ins, second factors, SSO accounts)
 
 
 def _value(value):
@@ -73,8 +74,16 @@ def _answers(attempts: list[Attempt]) -> dict[int, list[dict]]:
 
 
 def employee_personal_data(employee: Employee) -> dict:
-    """Everything held about `employee`, grouped by kind of record (about 20 queries,
+    """Everything held about `employee`, grouped by kind of record (about 25 queries,
     however long their history)."""
+    return employee_personal_records(employee)[0]
+
+
+def employee_personal_records(employee: Employee) -> tuple[dict, list]:
+    """`employee_personal_data`, and the sections of the apps that register theirs
+    (`core.personal_data`: sign-ins, second factors, SSO accounts) with their titles and
+    columns for the printable page; their rows are in the data under `other_records`."""
+    sections = personal_data_sections(employee)
     user = employee.user
     enrollments = (
         Enrollment.objects.filter(employee=employee)
@@ -269,7 +278,8 @@ def employee_personal_data(employee: Employee) -> dict:
             "format",
             PersonalDataExport.Format.choices,
         ),
-    }
+        "other_records": {section.key: section.rows for section in sections},
+    }, sections
 
 
 def employee_export_get(employee_id: int) -> Employee:

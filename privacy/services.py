@@ -15,6 +15,7 @@ import logging
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
@@ -74,6 +75,8 @@ def employee_pseudonymise(*, employee_id: int, now: datetime.datetime | None = N
     EmailAddress.objects.filter(user=user).delete()
     # Second factors (allauth.mfa): TOTP secrets, passkeys and their names, recovery codes.
     Authenticator.objects.filter(user=user).delete()
+    # Company accounts linked by SSO: the provider's identifier and the claims it sent.
+    SocialAccount.objects.filter(user=user).delete()
 
     left_at = employee.deactivated_at or now
     employee.employee_number = pseudonym

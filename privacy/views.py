@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from people.selectors import employees_visible_to
 
 from .models import PersonalDataExport
-from .selectors import employee_personal_data
+from .selectors import employee_personal_data, employee_personal_records
 from .services import personal_data_export_record
 
 PERMISSION = "privacy.export_personal_data"
@@ -35,10 +35,11 @@ def employee_export(request, pk):
     personal_data_export_record(
         employee=employee, by=request.user, format=PersonalDataExport.Format.HTML
     )
+    data, sections = employee_personal_records(employee)
     return render(
         request,
         "privacy/employee_export.html",
-        {"employee": employee, "data": employee_personal_data(employee), "now": timezone.now()},
+        {"employee": employee, "data": data, "sections": sections, "now": timezone.now()},
     )
 
 

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
@@ -54,6 +55,9 @@ def test_a_leaver_loses_what_identifies_them(personas, history, django_capture_o
     employee = leave(personas["employee"], months_ago=30)
     EmailAddress.objects.create(user=employee.user, email=employee.user.email, verified=True)
     enrol_totp(employee.user)
+    SocialAccount.objects.create(
+        user=employee.user, provider="okta", uid="00u-leaver", extra_data={"name": "Leaver"}
+    )
     enrollment = Enrollment.objects.filter(employee=employee).first()
     ReminderLog.objects.create(
         enrollment=enrollment, kind="overdue", recipient=employee.user.email, run=uuid.uuid4()
@@ -74,6 +78,7 @@ def test_a_leaver_loses_what_identifies_them(personas, history, django_capture_o
     assert (employee.job_title, employee.hired_on, employee.line_manager) == ("", None, None)
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not Authenticator.objects.filter(user=user).exists()
+    assert not SocialAccount.objects.filter(user=user).exists()
     assert not ReminderLog.objects.exclude(recipient="").exists()
     certificate = Certificate.objects.get(pk=history["certificate"].pk)
     assert certificate.holder_name == "" and not certificate.pdf

@@ -23,7 +23,7 @@ def test_hr_downloads_everything_held_as_json(personas, history, client_for):
     assert "attachment" in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store"
     data = json.loads(response.content)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["account"]["email"] == "employee@example.com"
     assert data["profile"]["employee_number"] == employee.employee_number
     assert data["profile"]["department"]["code"] == "SALES-N"
@@ -116,3 +116,33 @@ def test_queries_do_not_grow_with_the_history(
     _more_history(employee, 5)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_sign_ins_second_factors_and_company_accounts_are_in_both_exports(personas, client_for):
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    from identity.models import AuditEvent
+    from identity.services import audit_record
+
+    employee = personas["employee"]
+    audit_record(kind=AuditEvent.Kind.SIGN_IN, user=employee.user, method="oidc", provider="okta")
+    audit_record(kind=AuditEvent.Kind.SIGN_IN, user=personas["outsider"].user, method="saml")
+    Authenticator.objects.create(user=employee.user, type="totp", data={"secret": "x"})
+    SocialAccount.objects.create(user=employee.user, provider="okta", uid="00u-employee-1")
+    client = client_for(personas["hr"])
+    data = json.loads(
+        client.get(reverse("privacy:employee-export-json", args=[employee.pk])).content
+    )
+    records = data["other_records"]
+    assert [(row["method"], row["provider"]) for row in records["sign_in_log"]] == [
+        ("oidc", "okta")
+    ]
+    assert "secret" not in json.dumps(records["second_factors"])  # what, not the secret
+    assert [row["type"] for row in records["second_factors"]] == ["TOTP Authenticator"]
+    assert [row["uid"] for row in records["company_accounts"]] == ["00u-employee-1"]
+    assert records["identity_provider_keys"] == []
+    page = client.get(reverse("privacy:employee-export", args=[employee.pk])).content.decode()
+    assert "Company accounts linked by single sign-on" in page
+    assert "00u-employee-1" in page and "TOTP Authenticator" in page
+    assert page.count("okta") >= 2  # the sign-in's provider and the linked account
