@@ -265,3 +265,22 @@ def test_the_providers_mfa_lets_an_hr_admin_through_the_mfa_gate(
     sign_in(client, provider, "mfa@example.com")
     assert client.session[SSO_MFA_SESSION_KEY] is True
     assert client.get(audit).status_code == 200
+
+
+def test_someone_with_a_second_factor_is_not_asked_again_when_the_provider_asserted_one(
+    client, provider, configure_sso, employee
+):
+    """allauth asks for the site's own second factor after the first (identity.mfa.stages):
+    after a provider's MFA that may count, not a second time; otherwise, as always."""
+    from ambassador.tests.mfa import enrol_totp
+
+    enrol_totp(employee.user)
+    response = sign_in(client, provider, "employee@example.com")  # no amr
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    assert signed_in_user_id(client) is None
+    client.logout()
+    configure_sso(oidc_entry(provider, mfa_from_idp=True))
+    response = sign_in(client, provider, "mfa@example.com")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert signed_in_user_id(client) == str(employee.user.pk)
+    assert client.session[SSO_MFA_SESSION_KEY] is True
