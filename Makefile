@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_EMPLOYEES ?= 300
 PORT ?= 8000
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --durations=25
 # Coverage of the whole suite, held at the floor in pyproject.toml ([tool.coverage.report]
 # fail_under). Running a subset? `make test PYTEST_ARGS="-k foo" COVERAGE=`.
 COVERAGE ?= --cov --cov-report=term:skip-covered
