@@ -151,6 +151,10 @@ def _fresh_cache():
 
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+        # The site forgot the TOTP codes it accepted: a test may type them again.
+        from ambassador.tests.mfa import used_codes
+
+        used_codes.clear()
     caching.forget_local()
     yield
 

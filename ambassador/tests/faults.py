@@ -72,6 +72,11 @@ def free_port(ports: range) -> int:
     raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
+# TOTP codes typed at the servers these tests start (processes of their own, with caches
+# that outlive a test): never the same code twice in a window (ambassador.tests.mfa).
+CODES_TYPED: set[tuple[str, int]] = set()
+
+
 def wait_until(condition, *, seconds: float, what: str, interval: float = 0.1):
     deadline = time.monotonic() + seconds
     while True:
@@ -693,7 +698,9 @@ class HttpClient:
         second_step = "/accounts/2fa/authenticate/"
         if response.status == 302 and response.headers.get("Location") == second_step:
             response = self.submit(
-                second_step, second_step, {"code": fresh_totp_code(DEMO_TOTP_SECRET)}
+                second_step,
+                second_step,
+                {"code": fresh_totp_code(DEMO_TOTP_SECRET, used=CODES_TYPED)},
             )
         return response
 

@@ -23,19 +23,24 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-_used: set[tuple[str, int]] = set()
+# The codes typed at the site served by this test process (the live server shares the
+# process's cache, where allauth remembers the codes it accepted): forgotten when that
+# cache is cleared between tests (`conftest._fresh_cache`). A site in a process of its
+# own (the fault tests' gunicorn) remembers longer: pass a set of its own.
+used_codes: set[tuple[str, int]] = set()
 
 
-def fresh_totp_code(secret: str) -> str:
-    """A code that is still valid for a few seconds and that this process has not typed
-    yet (the site accepts each code once: a second sign-in waits for the next one)."""
+def fresh_totp_code(secret: str, used: set | None = None) -> str:
+    """A code that is still valid for a few seconds and that was not typed yet at this
+    site (it accepts each code once: a second sign-in waits for the next one)."""
+    used = used_codes if used is None else used
     while True:
         now = time.time()
         counter = int(now // PERIOD)
-        if PERIOD - now % PERIOD < 3 or (secret, counter) in _used:
+        if PERIOD - now % PERIOD < 3 or (secret, counter) in used:
             time.sleep(PERIOD - now % PERIOD + 0.1)
             continue
-        _used.add((secret, counter))
+        used.add((secret, counter))
         return totp_code(secret, now)
 
 
