@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from courses.models import Course, Enrollment
-from courses.translation import translated
+from courses.translation import translated_texts
 from people.models import Department
 
 from .base import (
@@ -75,7 +75,8 @@ class Rollup:
 
 def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -> Rollup:
     """Every department in scope with its own and its subtree's tallies, per course too.
-    Two queries: the departments, and the enrollments grouped by department and course;
+    Three queries: the departments, the enrollments grouped by department and course,
+    and the courses' titles;
     the subtree sums are added up the tree in memory (a materialised path's prefixes are
     its ancestors), and per-course summaries come from the same rows (`by_course`)."""
     departments = report_departments(user).values_list("pk", "code", "name", "path", "depth")
@@ -88,11 +89,10 @@ def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -
     grouped = (
         enrollments.order_by()
         .values("employee__department_id", "course_id")
-        .annotate(course_title=translated(Course, "title", outer="course_id"))
         .annotate(**tally_annotations(today))
     )
     step = Department.steplen
-    titles = {}
+    course_ids = set()
     fields = Tally.FIELDS
     own_sums: dict[int, list[int]] = {}
     for row in grouped:
@@ -100,7 +100,7 @@ def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -
         if node is None:  # not in scope (cannot happen through `enrollments_for`)
             continue
         values = [row[name] or 0 for name in fields]
-        titles[row["course_id"]] = row["course_title"]
+        course_ids.add(row["course_id"])
         node.own_by_course[row["course_id"]] = Tally(*values)
         sums = own_sums.setdefault(node.pk, [0] * len(fields))
         for i, value in enumerate(values):
@@ -126,4 +126,5 @@ def department_rollup(user, enrollments: QuerySet[Enrollment], *, today: date) -
             tops.append(node)
         else:
             parent.children.append(node)
+    titles = translated_texts(Course, "title", course_ids)
     return Rollup(nodes=nodes, tops=tops, course_titles=titles)

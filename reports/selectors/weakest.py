@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from courses.models import Course
-from courses.translation import translated
+from courses.translation import translated, translated_texts
 from people.models import Department
 from quizzes.models import AttemptAnswer, Choice, Question, Quiz
 
@@ -130,16 +130,18 @@ def weakest_topics(user, *, course: Course, department: Department | None, limit
     )[:limit]
     by_pk = {q.pk: q for q in weakest}
     if by_pk:
-        for question_id, text, count in (
+        counts = list(
             answers.filter(question_id__in=by_pk, wrong_choice__isnull=False)
             .order_by()
             .values("question_id", "wrong_choice_id")
-            .annotate(text=translated(Choice, "text", outer="wrong_choice_id"), n=Count("pk"))
-            .values_list("question_id", "text", "n")
-        ):
+            .annotate(n=Count("pk"))
+            .values_list("question_id", "wrong_choice_id", "n")
+        )
+        texts = translated_texts(Choice, "text", (row[1] for row in counts))
+        for question_id, choice_id, count in counts:
             question = by_pk[question_id]
             question.wrong_choices.append(
-                WrongChoice(text, count, round(100 * count / question.answers))
+                WrongChoice(texts[choice_id], count, round(100 * count / question.answers))
             )
         for question in weakest:
             question.wrong_choices.sort(key=lambda c: (-c.count, c.text))

@@ -86,7 +86,7 @@ def test_raw_sql_floors_compute_the_numbers_the_pages_show(db):
 
     from courses.models import Course
     from people.models import User
-    from reports import bench
+    from reports.bench import organisation, timing
     from reports.selectors import (
         ReportFilters,
         department_rollup,
@@ -94,7 +94,7 @@ def test_raw_sql_floors_compute_the_numbers_the_pages_show(db):
         weakest_topics,
     )
 
-    bench.bench_organisation_ensure(employees=150)
+    organisation.bench_organisation_ensure(employees=150)
     hr = User.objects.get(email="hr@example.com")
     today = timezone.localdate()
     course = Course.objects.get(code="bench-01")
@@ -110,12 +110,12 @@ def test_raw_sql_floors_compute_the_numbers_the_pages_show(db):
             for course_id, tally in node.own_by_course.items()
         }
         with connection.cursor() as cursor:
-            cursor.execute(bench.RAW_ROLLUP.format(extra=extra), [today, today, "%", *params])
+            cursor.execute(timing.RAW_ROLLUP.format(extra=extra), [today, today, "%", *params])
             raw = {(row[0], row[1]): [int(v or 0) for v in row[3:]] for row in cursor.fetchall()}
         assert raw == expected and raw
     result = weakest_topics(hr, course=course, department=None)
     with connection.cursor() as cursor:
-        cursor.execute(bench.RAW_WEAKEST, [course.pk, "%"])
+        cursor.execute(timing.RAW_WEAKEST, [course.pk, "%"])
         raw = {row[0]: tuple(int(v) for v in row[1:]) for row in cursor.fetchall()}
     assert result.questions
     for question in result.questions:

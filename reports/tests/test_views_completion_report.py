@@ -108,8 +108,9 @@ def test_department_rows_expand_children_with_htmx_and_redirect_without(
 def test_query_count_does_not_grow_with_people(personas, org, course, client_for, team):
     # session, user, the user's employee (locale), managed departments (roles), two
     # permission queries (HR check), the managed paths (scope), the selected department,
-    # row count, departments in scope, roll-up grouped counts, per-course counts, the
-    # courses (filter form), the page of rows: 14, whatever the number of people.
+    # row count, departments in scope, roll-up grouped counts, the roll-up's course
+    # titles, the courses (filter form), the page of rows: 15, whatever the number of
+    # people.
     for who in ("manager", "hr"):
         client = client_for(personas[who])
         counts = []
@@ -119,4 +120,16 @@ def test_query_count_does_not_grow_with_people(personas, org, course, client_for
                 assert client.get(URL, {"department": org["north"].pk}).status_code == 200
             counts.append(len(captured))
         assert counts[0] == counts[1], (who, counts)
-        assert counts[0] <= 14, "\n".join(q["sql"][:200] for q in captured.captured_queries)
+        assert counts[0] <= 15, "\n".join(q["sql"][:200] for q in captured.captured_queries)
+
+
+def test_grouped_queries_name_their_groups_afterwards(personas, client_for, team):
+    # A translated title inside a grouped query is a subquery the database runs once per
+    # enrollment and groups by (600 ms of 611 at 10,000 employees): titles are read by id
+    # in a small query of their own (courses.translation.translated_texts).
+    team(5)
+    with CaptureQueriesContext(connection) as captured:
+        assert client_for(personas["hr"]).get(URL).status_code == 200
+    grouped = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    assert grouped
+    assert not [sql for sql in grouped if "_translation" in sql]

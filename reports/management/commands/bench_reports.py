@@ -20,7 +20,7 @@ from django.utils import timezone
 from courses.models import Course
 from people.demo import demo_organisation_seed
 from people.models import Department, Employee, User
-from reports import bench
+from reports.bench import kolibri, organisation, timing
 
 
 class Command(BaseCommand):
@@ -63,13 +63,13 @@ class Command(BaseCommand):
             return
         if employees < 100:
             raise CommandError("--employees must be at least 100.")
-        built = bench.bench_organisation_ensure(employees=employees)
+        built = organisation.bench_organisation_ensure(employees=employees)
         self.stderr.write(
             f"organisation: {built['employees']} employees"
             + (f", built in {built['seconds']:.1f} s" if built["built"] else " (reused)")
         )
         self.employees = built["employees"]
-        bench.database_analyze()
+        timing.database_analyze()
         self._pages()
 
     def _emit(self, name, **figures):
@@ -100,42 +100,42 @@ class Command(BaseCommand):
 
         def raw(template, params, extra_sql="", extra_params=()):
             sql = template.format(extra=extra_sql)
-            return bench.measure_raw_sql(sql, [*params, *extra_params], repeat=self.repeat)
+            return timing.measure_raw_sql(sql, [*params, *extra_params], repeat=self.repeat)
 
         pages = [
-            ("report_hr_all", hr, completion, lambda: raw(bench.RAW_ROLLUP, everyone)),
+            ("report_hr_all", hr, completion, lambda: raw(timing.RAW_ROLLUP, everyone)),
             (
                 "report_hr_one_course",
                 hr,
                 f"{completion}?course={course.pk}",
-                lambda: raw(bench.RAW_ROLLUP, everyone, "AND en.course_id = %s", [course.pk]),
+                lambda: raw(timing.RAW_ROLLUP, everyone, "AND en.course_id = %s", [course.pk]),
             ),
-            ("report_manager", manager, completion, lambda: raw(bench.RAW_ROLLUP, mine)),
+            ("report_manager", manager, completion, lambda: raw(timing.RAW_ROLLUP, mine)),
             (
                 "report_drilldown_team_overdue",
                 manager,
                 f"{completion}?department={team.pk}&overdue=on",
-                lambda: raw(bench.RAW_ROLLUP, mine),
+                lambda: raw(timing.RAW_ROLLUP, mine),
             ),
             ("employee_page", manager, reverse("reports:employee-detail", args=[person.pk]), None),
             (
                 "hr_dashboard",
                 hr,
                 reverse("reports:hr-dashboard"),
-                lambda: raw(bench.RAW_ROLLUP, everyone, "AND en.mandatory"),
+                lambda: raw(timing.RAW_ROLLUP, everyone, "AND en.mandatory"),
             ),
             ("activity_matrix_page", hr, f"{reverse('reports:matrix')}?course={course.pk}", None),
             (
                 "weakest_topics",
                 hr,
                 f"{reverse('reports:weakest-topics')}?course={course.pk}",
-                lambda: bench.measure_raw_sql(
-                    bench.RAW_WEAKEST, [course.pk, "%"], repeat=self.repeat
+                lambda: timing.measure_raw_sql(
+                    timing.RAW_WEAKEST, [course.pk, "%"], repeat=self.repeat
                 ),
             ),
         ]
         for name, client, url, raw_sql in pages:
-            figures = bench.measure_page(client, url, repeat=self.repeat)
+            figures = timing.measure_page(client, url, repeat=self.repeat)
             if raw_sql is not None:
                 figures["raw_sql_ms"] = raw_sql()
             self._emit(name, url=url, **figures)
@@ -155,13 +155,13 @@ class Command(BaseCommand):
             ),
         ]
         for name, client, url in exports:
-            measure = bench.measure_xlsx if "xlsx" in name else bench.measure_export
+            measure = timing.measure_xlsx if "xlsx" in name else timing.measure_export
             figures = measure(client, url, repeat=self.repeat)
             self._emit(name, url=url, **figures)
 
     def _matrix(self, path):
-        department, course, learners = bench.kolibri_matrix_load(path)
-        bench.database_analyze()
+        department, course, learners = kolibri.kolibri_matrix_load(path)
+        timing.database_analyze()
         self.employees = learners
         if not User.objects.filter(email="hr@example.com").exists():
             demo_organisation_seed(employees=100)
@@ -170,7 +170,7 @@ class Command(BaseCommand):
         client.force_login(hr)
         query = f"?course={course.pk}&department={department.pk}"
         url = reverse("reports:matrix-export", args=["csv"]) + query
-        figures = bench.measure_export(client, url, repeat=self.repeat)
+        figures = timing.measure_export(client, url, repeat=self.repeat)
         self._emit("kolibri_matrix_export_csv", url=url, items=42, **figures)
-        page = bench.measure_page(client, reverse("reports:matrix") + query, repeat=self.repeat)
+        page = timing.measure_page(client, reverse("reports:matrix") + query, repeat=self.repeat)
         self._emit("kolibri_matrix_page", items=42, **page)
