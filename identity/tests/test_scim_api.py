@@ -10,7 +10,7 @@ from identity.scim.models import ScimToken
 from identity.scim.protocol import ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHEMA
 from identity.scim.tokens import scim_token_revoke
 from identity.tests.test_scim_users import assert_error, full_snapshot
-from people.models import User
+from people.models import Employee, User
 from people.roles import AUTHORS_GROUP, HR_GROUP, roles_for
 from people.tests.factories import EmployeeFactory
 
@@ -215,14 +215,15 @@ def test_group_membership_gives_and_takes_the_role(scim, personas):
         },
     )
     assert [m["value"] for m in put.document["members"]] == [str(employee.pk)]
+    unknown = str(Employee.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1)
     assert_error(
         scim.patch(
             f"Groups/{authors['id']}",
-            {"Operations": [{"op": "add", "path": "members", "value": [{"value": "999"}]}]},
+            {"Operations": [{"op": "add", "path": "members", "value": [{"value": unknown}]}]},
         ),
         400,
         "invalidValue",
-        "no User with id 999",
+        f"no User with id {unknown}",
     )
 
 
